@@ -1,0 +1,51 @@
+import { neonConfig, Pool } from '@neondatabase/serverless';
+import { drizzle } from 'drizzle-orm/neon-serverless';
+import * as schema from './schema/index.js';
+
+/**
+ * How to reach Postgres. In production only `url` is set (Neon defaults apply); locally the
+ * devstack's WebSocket proxy is named here — configuration, never an `if (dev)` branch.
+ */
+export type DbConfig = {
+  url: string;
+  /** `neonConfig.wsProxy`: host:port/path of a WebSocket proxy, without protocol. */
+  wsProxy?: string | undefined;
+  /** `wss:` (Neon) or `ws:` (a local proxy). Default true. */
+  secureWebSocket?: boolean | undefined;
+  /** Neon pipelines startup+auth+query with cleartext auth; SCRAM needs `false`. */
+  pipelineConnect?: 'password' | false | undefined;
+  /** Node 20 has no global WebSocket: Node callers pass `ws`. Workers and Deno need nothing. */
+  webSocketConstructor?: unknown;
+  /** Upper bound for connection and statement time, so a dead database fails fast. */
+  timeoutMs?: number;
+  max?: number;
+};
+
+export type Database = ReturnType<typeof drizzle<typeof schema>>;
+export type DbHandle = { db: Database; pool: Pool; close(): Promise<void> };
+
+/**
+ * A drizzle database over `@neondatabase/serverless` (Postgres over WebSockets). Works in
+ * workerd, Deno and Node. In Workers a pool must not outlive its request: open one per request
+ * and close it when the response is done.
+ */
+export function createDb(config: DbConfig): DbHandle {
+  if (config.wsProxy) neonConfig.wsProxy = config.wsProxy;
+  if (config.secureWebSocket !== undefined) neonConfig.useSecureWebSocket = config.secureWebSocket;
+  if (config.pipelineConnect !== undefined) neonConfig.pipelineConnect = config.pipelineConnect;
+  if (config.webSocketConstructor && typeof globalThis.WebSocket === 'undefined') {
+    neonConfig.webSocketConstructor = config.webSocketConstructor as typeof WebSocket;
+  }
+  const timeoutMs = config.timeoutMs ?? 5_000;
+  const pool = new Pool({
+    connectionString: config.url,
+    max: config.max ?? 5,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs * 2,
+  });
+  // An idle connection that dies (database restart) must not crash the process; the next
+  // query opens a fresh one.
+  pool.on('error', () => {});
+  const db = drizzle({ client: pool, schema });
+  return { db, pool, close: () => pool.end() };
+}

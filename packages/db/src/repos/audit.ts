@@ -1,0 +1,84 @@
+import {
+  type AuditContent,
+  auditEntryHash,
+  type ChainedAuditEntry,
+  type ChainVerdict,
+  GENESIS_HASH,
+  newId,
+  verifyAuditChain,
+} from '@anythingiot/core';
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.js';
+import { auditLog } from '../schema/index.js';
+
+/** A database or an open transaction: repositories work inside either. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+
+/**
+ * Appends one entry to the tenant's chain. Run it inside the transaction that makes the change,
+ * so the change and its record commit together. The advisory lock serialises appends per
+ * tenant (each needs the previous hash) without blocking other tenants.
+ */
+export async function appendAudit(
+  tx: Executor,
+  content: Omit<AuditContent, 'tenantId'>,
+  tenantId: string,
+): Promise<ChainedAuditEntry> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`);
+  const [last] = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .where(eq(auditLog.tenantId, tenantId))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const entry = { ...content, tenantId, seq };
+  const hash = await auditEntryHash(entry, prevHash);
+  await tx.insert(auditLog).values({
+    id: newId('audit'),
+    tenantId,
+    seq,
+    at: content.at,
+    actorType: content.actor.type,
+    actorId: content.actor.id,
+    action: content.action,
+    targetType: content.target.type,
+    targetId: content.target.id,
+    before: content.before ?? null,
+    after: content.after ?? null,
+    reason: content.reason,
+    requestId: content.requestId,
+    prevHash,
+    hash,
+  });
+  return { ...entry, prevHash, hash };
+}
+
+/** The tenant's entries in chain order. */
+export async function listAudit(db: Executor, tenantId: string): Promise<ChainedAuditEntry[]> {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.tenantId, tenantId))
+    .orderBy(asc(auditLog.seq));
+  return rows.map((r) => ({
+    tenantId: r.tenantId,
+    seq: r.seq,
+    at: r.at,
+    actor: { type: r.actorType, id: r.actorId },
+    action: r.action,
+    target: { type: r.targetType, id: r.targetId },
+    before: r.before,
+    after: r.after,
+    reason: r.reason,
+    requestId: r.requestId,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  }));
+}
+
+/** Re-computes the tenant's whole chain from the stored rows. */
+export async function verifyTenantAudit(db: Executor, tenantId: string): Promise<ChainVerdict> {
+  return verifyAuditChain(await listAudit(db, tenantId));
+}

@@ -1,0 +1,68 @@
+import { type Actor, DomainError, type FacilityType, newId } from '@anythingiot/core';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../client.js';
+import { facilities } from '../schema/index.js';
+import { appendAudit } from './audit.js';
+import { isUniqueViolation } from './pg-errors.js';
+
+export type Facility = typeof facilities.$inferSelect;
+export type NewFacility = { name: string; type?: FacilityType; address?: string; timeZone?: string };
+
+/** Facilities of one tenant. The tenant is bound at construction; every WHERE carries it. */
+export function facilityRepo(db: Database, tenantId: string) {
+  return {
+    list(): Promise<Facility[]> {
+      return db
+        .select()
+        .from(facilities)
+        .where(and(eq(facilities.tenantId, tenantId), isNull(facilities.archivedAt)))
+        .orderBy(asc(facilities.name));
+    },
+
+    /** The facility, or undefined when it does not exist *in this tenant*. */
+    async get(id: string): Promise<Facility | undefined> {
+      const [row] = await db
+        .select()
+        .from(facilities)
+        .where(and(eq(facilities.tenantId, tenantId), eq(facilities.id, id)));
+      return row;
+    },
+
+    async create(
+      input: NewFacility,
+      meta: { actor: Actor; requestId: string | null },
+    ): Promise<Facility> {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(facilities)
+            .values({ id: newId('facility'), tenantId, ...input })
+            .returning();
+          if (!row) throw new Error('insert returned no row');
+          await appendAudit(
+            tx,
+            {
+              actor: meta.actor,
+              action: 'facility.create',
+              target: { type: 'facility', id: row.id },
+              before: null,
+              after: input,
+              reason: null,
+              requestId: meta.requestId,
+              at: new Date(),
+            },
+            tenantId,
+          );
+          return row;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'facilities_tenant_id_name_key')) {
+          throw new DomainError('CONFLICT', `A facility named "${input.name}" already exists.`, {
+            errors: [{ path: 'name', message: 'already taken in this tenant' }],
+          });
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { type RunningCatcher, startCatcher } from './catcher/index.js';
+import { type RunningNeonProxy, startNeonProxy } from './neon-proxy/index.js';
+import { freePort, type RunningPostgres, startPostgres } from './postgres/index.js';
+import { type RunningQStash, startQStashEmulator } from './qstash/index.js';
+import { type RunningRedis, startRedisEmulator } from './redis/index.js';
+
+/** Ports of the local cloud; 0 picks a free one (tests). Defaults are in the README. */
+export type DevstackPorts = {
+  postgres: number;
+  neonProxy: number;
+  redis: number;
+  qstash: number;
+  catcher: number;
+};
+
+export const DEFAULT_PORTS: DevstackPorts = {
+  postgres: 54329,
+  neonProxy: 54330,
+  redis: 8079,
+  qstash: 8080,
+  catcher: 8025,
+};
+
+export type DevstackOptions = {
+  /** Postgres cluster directory. */
+  dataDir: string;
+  /** Keep data across restarts (dev) or throw it away (tests). */
+  persistent: boolean;
+  ports?: Partial<DevstackPorts>;
+  /** Application database name. */
+  database?: string;
+  /** Fixed secrets make `npm run dev` restarts keep working clients; tests use random ones. */
+  secrets?: Partial<DevstackSecrets>;
+  /** Trade durability for speed (tests). */
+  fast?: boolean;
+  log?: (line: string) => void;
+};
+
+export type DevstackSecrets = {
+  postgresPassword: string;
+  redisToken: string;
+  qstashToken: string;
+  qstashCurrentSigningKey: string;
+  qstashNextSigningKey: string;
+  resendApiKey: string;
+  smsToken: string;
+};
+
+export type Devstack = {
+  postgres: RunningPostgres;
+  neonProxy: RunningNeonProxy;
+  redis: RunningRedis;
+  qstash: RunningQStash;
+  catcher: RunningCatcher;
+  database: string;
+  secrets: DevstackSecrets;
+  /** The configuration the api Worker needs to use this stack: the same names as production. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/** The database where emulators keep their own state (QStash's pending messages). */
+const EMULATOR_DATABASE = 'devstack';
+
+/** Random secrets for a throwaway stack. */
+export function randomSecrets(): DevstackSecrets {
+  const r = (prefix: string) => `${prefix}${randomBytes(18).toString('base64url')}`;
+  return {
+    postgresPassword: r(''),
+    redisToken: r('redis_'),
+    qstashToken: r('qstash_'),
+    qstashCurrentSigningKey: r('sig_'),
+    qstashNextSigningKey: r('sig_'),
+    resendApiKey: r('re_'),
+    smsToken: r('sms_'),
+  };
+}
+
+/**
+ * Starts the whole local cloud and returns where everything is. On any failure, what was
+ * already started is stopped again, so a failed start never leaves processes behind.
+ */
+export async function startDevstack(options: DevstackOptions): Promise<Devstack> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const secrets = { ...randomSecrets(), ...options.secrets };
+  const database = options.database ?? 'anythingiot';
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => {});
+  };
+
+  try {
+    const postgres = await startPostgres({
+      dataDir: options.dataDir,
+      port: ports.postgres || (await freePort()),
+      password: secrets.postgresPassword,
+      persistent: options.persistent,
+      fast: options.fast ?? false,
+      onLog: options.log,
+    });
+    started.push(postgres);
+    await postgres.ensureDatabase(database);
+    await postgres.ensureDatabase(EMULATOR_DATABASE);
+
+    const neonProxy = await startNeonProxy({ port: ports.neonProxy, postgresPort: postgres.port });
+    started.push({ stop: () => neonProxy.close() });
+
+    // The emulators are independent of each other: start them together.
+    const track = <T extends { close(): Promise<void> }>(service: T) => {
+      started.push({ stop: () => service.close() });
+      return service;
+    };
+    // allSettled, not all: on a failure every service that did start is known, and stopped.
+    const results = await Promise.allSettled([
+      startRedisEmulator({ port: ports.redis, token: secrets.redisToken }).then(track),
+      startQStashEmulator({
+        port: ports.qstash,
+        token: secrets.qstashToken,
+        currentSigningKey: secrets.qstashCurrentSigningKey,
+        nextSigningKey: secrets.qstashNextSigningKey,
+        databaseUrl: postgres.url(EMULATOR_DATABASE),
+      }).then(track),
+      startCatcher({
+        port: ports.catcher,
+        resendApiKey: secrets.resendApiKey,
+        smsToken: secrets.smsToken,
+      }).then(track),
+    ] as const);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [redis, qstash, catcher] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      RunningRedis,
+      RunningQStash,
+      RunningCatcher,
+    ];
+
+    const env = workerEnv({ postgres, neonProxy, redis, qstash, catcher, database, secrets });
+    return {
+      postgres,
+      neonProxy,
+      redis,
+      qstash,
+      catcher,
+      database,
+      secrets,
+      env,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The api Worker's environment for this stack, under the production variable names. */
+export function workerEnv(stack: {
+  postgres: RunningPostgres;
+  neonProxy: RunningNeonProxy;
+  redis: RunningRedis;
+  qstash: RunningQStash;
+  catcher: RunningCatcher;
+  database: string;
+  secrets: DevstackSecrets;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: stack.postgres.url(stack.database),
+    NEON_WS_PROXY: stack.neonProxy.wsProxy,
+    NEON_SECURE_WEBSOCKET: 'false',
+    NEON_PIPELINE_CONNECT: 'false',
+    UPSTASH_REDIS_REST_URL: stack.redis.url,
+    UPSTASH_REDIS_REST_TOKEN: stack.secrets.redisToken,
+    QSTASH_URL: stack.qstash.url,
+    QSTASH_TOKEN: stack.secrets.qstashToken,
+    QSTASH_CURRENT_SIGNING_KEY: stack.secrets.qstashCurrentSigningKey,
+    QSTASH_NEXT_SIGNING_KEY: stack.secrets.qstashNextSigningKey,
+    RESEND_API_KEY: stack.secrets.resendApiKey,
+    RESEND_BASE_URL: stack.catcher.url,
+  };
+}

@@ -1,0 +1,33 @@
+import { createDb, dbConfigFromEnv } from '@anythingiot/db';
+import { Client as QStashClient } from '@upstash/qstash';
+import { Redis } from '@upstash/redis';
+import type { AppDeps, LogEvent } from './deps.js';
+import type { WorkerEnv } from './env.js';
+
+export type RuntimeExtras = {
+  /** Only Node 20 needs this (no global WebSocket); never set inside the Worker bundle. */
+  webSocketConstructor?: unknown;
+  log?: (event: LogEvent) => void;
+};
+
+/** The composition root: production clients configured from the parsed environment. */
+export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps {
+  const dbConfig = { ...dbConfigFromEnv(env), webSocketConstructor: extras.webSocketConstructor };
+  return {
+    openDb: () => createDb(dbConfig),
+    redis: new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+      enableTelemetry: false,
+      // Redis is an accelerator here (cache, replay guard, limits): fail fast, degrade.
+      retry: { retries: 1, backoff: () => 50 },
+    }),
+    qstash: new QStashClient({
+      baseUrl: env.QSTASH_URL,
+      token: env.QSTASH_TOKEN,
+      retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
+    }),
+    log: extras.log ?? ((event) => console.log(JSON.stringify(event))),
+    now: () => Date.now(),
+  };
+}

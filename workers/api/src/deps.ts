@@ -1,0 +1,31 @@
+import type { Database, DbHandle } from '@anythingiot/db';
+import type { Client as QStashClient } from '@upstash/qstash';
+import type { Redis } from '@upstash/redis';
+
+/** One structured log line (a "wide event"): everything known about one request or job. */
+export type LogEvent = Record<string, unknown>;
+
+/**
+ * What the app needs from the outside world. The Worker entry, Node tests and Deno each build
+ * these from their environment; the app itself never reads env or globals.
+ */
+export type AppDeps = {
+  /** A database for one request. Workers forbid sharing a socket across requests. */
+  openDb(): DbHandle;
+  redis: Redis;
+  qstash: QStashClient;
+  log(event: LogEvent): void;
+  now(): number;
+};
+
+/** Per-request values handlers read from `c.var`. */
+export type AppVariables = {
+  requestId: string;
+  deps: AppDeps;
+  /** Opens the request's database on first use; closed when the response is done. */
+  db(): Database;
+  /** Set by the error mapper for the wide event; never sent to clients. */
+  error?: unknown;
+};
+
+export type AppEnv = { Variables: AppVariables };

@@ -1,0 +1,28 @@
+import { DbEnvSchema } from '@anythingiot/db';
+import { z } from 'zod';
+
+/**
+ * Everything the Worker reads from its environment, parsed once at the composition root.
+ * Names match the providers' own conventions so production config is copy-paste.
+ */
+export const WorkerEnvSchema = DbEnvSchema.extend({
+  UPSTASH_REDIS_REST_URL: z.url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  QSTASH_URL: z.url().default('https://qstash.upstash.io'),
+  QSTASH_TOKEN: z.string().min(1),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
+  RESEND_API_KEY: z.string().min(1),
+  RESEND_BASE_URL: z.url().optional(),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
+
+/** Parses the env or throws one error listing every missing/invalid variable (never values). */
+export function parseWorkerEnv(raw: Record<string, unknown>): WorkerEnv {
+  const result = WorkerEnvSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid Worker environment:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}

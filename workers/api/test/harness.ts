@@ -1,0 +1,35 @@
+import { createNodeDb, createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import WebSocket from 'ws';
+import { createApp } from '../src/app.js';
+import { depsFromEnv } from '../src/compose.js';
+import type { LogEvent } from '../src/deps.js';
+import { parseWorkerEnv } from '../src/env.js';
+
+export type TestApp = {
+  app: ReturnType<typeof createApp>;
+  db: TestDatabase;
+  logs: LogEvent[];
+};
+
+/** The real app on a fresh database and the shared emulators, in Node. */
+export async function createTestApp(
+  label: string,
+  envOverrides: Record<string, string> = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase(label);
+  return { db, ...appForEnv({ ...db.env, ...envOverrides }) };
+}
+
+/** The real app for a given Worker env (for tests that bring their own Postgres). */
+export function appForEnv(env: Record<string, string>) {
+  const logs: LogEvent[] = [];
+  const app = createApp(
+    depsFromEnv(parseWorkerEnv(env), {
+      webSocketConstructor: WebSocket,
+      log: (event) => logs.push(event),
+    }),
+  );
+  return { app, logs };
+}
+
+export { createNodeDb };
