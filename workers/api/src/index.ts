@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'hono';
 import { createApp } from './app.js';
 import { depsFromEnv } from './compose.js';
 import { parseWorkerEnv } from './env.js';
@@ -16,4 +17,4 @@ export default {
   fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext) {
     return appFor(env).fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<Record<string, unknown>>;
+};
