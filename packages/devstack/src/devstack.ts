@@ -129,11 +129,9 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
     ] as const);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const [redis, qstash, catcher] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-      RunningRedis,
-      RunningQStash,
-      RunningCatcher,
-    ];
+    const [redis, qstash, catcher] = results.map(
+      (r) => (r as PromiseFulfilledResult<unknown>).value,
+    ) as [RunningRedis, RunningQStash, RunningCatcher];
 
     const env = workerEnv({ postgres, neonProxy, redis, qstash, catcher, database, secrets });
     return {

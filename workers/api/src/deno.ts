@@ -6,7 +6,10 @@ import { parseWorkerEnv } from './env.js';
 // `npm run build:deno -w @anythingiot/api`). Deno has WebSocket and fetch built in.
 declare const Deno: {
   env: { toObject(): Record<string, string> };
-  serve(options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void }, handler: (req: Request) => Response | Promise<Response>): unknown;
+  serve(
+    options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): unknown;
 };
 
 const env = Deno.env.toObject();

@@ -69,7 +69,13 @@ describe('the api in Deno', () => {
       join(ROOT, 'node_modules/.bin/deno'),
       ['run', '--allow-net', '--allow-env', '--no-prompt', bundle],
       {
-        env: { ...tdb.env, PORT: String(port), DENO_DIR: join(scratch, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', PATH: process.env.PATH ?? '' },
+        env: {
+          ...tdb.env,
+          PORT: String(port),
+          DENO_DIR: join(scratch, 'deno-dir'),
+          DENO_NO_UPDATE_CHECK: '1',
+          PATH: process.env.PATH ?? '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -6,7 +6,12 @@ import { appendAudit } from './audit.js';
 import { isUniqueViolation } from './pg-errors.js';
 
 export type Facility = typeof facilities.$inferSelect;
-export type NewFacility = { name: string; type?: FacilityType; address?: string; timeZone?: string };
+export type NewFacility = {
+  name: string;
+  type?: FacilityType;
+  address?: string;
+  timeZone?: string;
+};
 
 /** Facilities of one tenant. The tenant is bound at construction; every WHERE carries it. */
 export function facilityRepo(db: Database, tenantId: string) {

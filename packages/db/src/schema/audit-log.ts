@@ -13,7 +13,9 @@ export const auditLog = pgTable(
     tenantId: tenantId().references(() => tenants.id),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     at: tstz('at').notNull(),
-    actorType: text('actor_type', { enum: ['user', 'apiKey', 'device', 'system', 'job'] }).notNull(),
+    actorType: text('actor_type', {
+      enum: ['user', 'apiKey', 'device', 'system', 'job'],
+    }).notNull(),
     actorId: text('actor_id').notNull(),
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),

@@ -3,8 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { migrateDatabase } from '@anythingiot/db/migrate';
-import { DEFAULT_PORTS, type Devstack, type DevstackSecrets, randomSecrets, startDevstack } from '../devstack.js';
-import { PortInUseError } from '../net/listen.js';
+import {
+  DEFAULT_PORTS,
+  type Devstack,
+  type DevstackSecrets,
+  randomSecrets,
+  startDevstack,
+} from '../devstack.js';
 import { type RunningWorker, startWranglerDev } from '../worker/wrangler-dev.js';
 
 // `npm run dev`: the whole product on this machine, no accounts. Ports and the data directory
@@ -58,7 +63,8 @@ try {
   });
   printTable(stack, worker, Date.now() - started);
 } catch (err) {
-  console.error(`\n✖ ${err instanceof PortInUseError ? err.message : err instanceof Error ? err.stack : err}`);
+  // Start-up failures are written for people (which port, which directory): no stack trace.
+  console.error(`\n✖ ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
 }
 
@@ -81,6 +87,7 @@ function printTable(s: Devstack, w: RunningWorker, ms: number) {
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nAnythingIoT is running (${(ms / 1000).toFixed(1)} s). Ctrl-C stops everything.\n`);
-  for (const [name, url, note] of rows) console.log(`  ${name.padEnd(width)}  ${url.padEnd(28)}  ${note}`);
+  for (const [name, url, note] of rows)
+    console.log(`  ${name.padEnd(width)}  ${url.padEnd(28)}  ${note}`);
   console.log(`\n  Data: ${DATA_DIR} (kept across restarts; delete it to start fresh)\n`);
 }

@@ -99,7 +99,6 @@ export class DeliveryLoop {
     try {
       const now = this.deps.now();
       await fireDueSchedules(this.deps.store, now);
-      let claimed = 0;
       const free = this.deps.concurrency - this.inFlight.size;
       if (free > 0) {
         const messages = await this.deps.store.claimDue({
@@ -111,14 +110,13 @@ export class DeliveryLoop {
           leaseMarginMs: LEASE_MARGIN_MS,
         });
         for (const message of messages) this.launch(message);
-        claimed = messages.length;
       }
       const next = await this.deps.store.nextWakeAt();
-      const wait = next === null ? POLL_MS : next - this.deps.now();
-      // Something due that we could not take (all slots busy, or only our own in-flight ones):
-      // a finishing attempt will tick again, so don't spin.
-      const blocked = wait <= 0 && (claimed === 0 || this.inFlight.size >= this.deps.concurrency);
-      this.arm(blocked ? POLL_MS : wait);
+      // Due at claim time yet not claimed: our own attempts in flight, all slots busy, or another
+      // emulator's claim. A finishing attempt ticks again, so poll rather than spin. Anything that
+      // fell due since the claim gets an immediate tick.
+      if (next === null || next <= now) this.arm(POLL_MS);
+      else this.arm(next - this.deps.now());
     } catch (err) {
       if (!this.stopped) this.deps.log(`qstash: delivery loop: ${(err as Error).message}`);
       this.arm(POLL_MS);

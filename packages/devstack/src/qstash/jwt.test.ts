@@ -10,7 +10,12 @@ const url = 'http://127.0.0.1:9999/v1/jobs/excursion-check';
 const body = Buffer.from('{"excursionId":"exc_1"}');
 
 describe('signDelivery', () => {
-  const signature = signDelivery({ signingKey: keys.currentSigningKey, url, body, nowMs: Date.now() });
+  const signature = signDelivery({
+    signingKey: keys.currentSigningKey,
+    url,
+    body,
+    nowMs: Date.now(),
+  });
 
   it("is accepted by @upstash/qstash's Receiver", async () => {
     await expect(receiver.verify({ signature, body: body.toString(), url })).resolves.toBe(true);
@@ -29,13 +34,17 @@ describe('signDelivery', () => {
   });
 
   it('is rejected for a tampered body, another URL, or other keys', async () => {
-    await expect(receiver.verify({ signature, body: '{"excursionId":"exc_2"}', url })).rejects.toThrow(
-      SignatureError,
-    );
-    await expect(receiver.verify({ signature, body: body.toString(), url: `${url}x` })).rejects.toThrow(
-      /invalid subject/,
-    );
-    const stranger = new Receiver({ currentSigningKey: 'sig_a', nextSigningKey: 'sig_b', devMode: false });
+    await expect(
+      receiver.verify({ signature, body: '{"excursionId":"exc_2"}', url }),
+    ).rejects.toThrow(SignatureError);
+    await expect(
+      receiver.verify({ signature, body: body.toString(), url: `${url}x` }),
+    ).rejects.toThrow(/invalid subject/);
+    const stranger = new Receiver({
+      currentSigningKey: 'sig_a',
+      nextSigningKey: 'sig_b',
+      devMode: false,
+    });
     await expect(stranger.verify({ signature, body: body.toString(), url })).rejects.toThrow(
       SignatureError,
     );
@@ -43,7 +52,9 @@ describe('signDelivery', () => {
 
   it('verifies with the next key too (rotation)', async () => {
     const rotated = signDelivery({ signingKey: keys.nextSigningKey, url, body, nowMs: Date.now() });
-    await expect(receiver.verify({ signature: rotated, body: body.toString(), url })).resolves.toBe(true);
+    await expect(receiver.verify({ signature: rotated, body: body.toString(), url })).resolves.toBe(
+      true,
+    );
   });
 
   // The Receiver falls back to the next key after the current one fails, so the error it

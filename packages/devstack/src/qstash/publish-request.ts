@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badRequest, notEmulated } from './api-error.js';
+import { ApiError, badRequest, notEmulated } from './api-error.js';
 import { parseDuration, parseUnixSeconds } from './delay.js';
 import { newId } from './ids.js';
 import { compileRetryDelay } from './retry.js';
@@ -49,7 +49,12 @@ export function parseDestination(raw: string): string {
   }
   if (destination === '') throw badRequest('destination is required: /v2/publish/<url>');
   if (!/^[a-z][a-z0-9+.-]*:/i.test(destination)) {
-    throw notEmulated(`Destination "${destination}" (a URL group, queue or API name)`);
+    // QStash would look this up as a URL group (404 when there is none); we have none at all.
+    throw new ApiError(
+      404,
+      `destination "${destination}" is not an http(s) URL; URL groups, queues and API ` +
+        'destinations are not emulated by the devstack QStash emulator',
+    );
   }
   validateUrl(destination, 'destination url');
   return destination;

@@ -18,7 +18,9 @@ describe('requestedRetryDelay', () => {
     expect(requestedRetryDelay({ 'retry-after': '0' }, now)).toBe(0);
     expect(requestedRetryDelay({ 'retry-after': '6m5s' }, now)).toBe(365_000);
     expect(requestedRetryDelay({ 'x-ratelimit-reset': '1.5s' }, now)).toBe(1_500);
-    expect(requestedRetryDelay({ 'retry-after': 'Thu, 27 Jun 2024 12:16:24 GMT' }, now)).toBe(24_000);
+    expect(requestedRetryDelay({ 'retry-after': 'Thu, 27 Jun 2024 12:16:24 GMT' }, now)).toBe(
+      24_000,
+    );
   });
 
   it('falls back to the backoff beyond a day, when absent or unreadable', () => {
@@ -34,7 +36,9 @@ describe('compileRetryDelay', () => {
     expect(compileRetryDelay('1000 * (1 + retried)')(2)).toBe(3000);
     expect(compileRetryDelay('pow(2, retried) * 1000')(3)).toBe(8000);
     expect(compileRetryDelay('max(1000, pow(2, retried) * 100)')(0)).toBe(1000);
-    expect(compileRetryDelay('floor(sqrt(16)) + abs(-1) - ceil(0.2) + round(0.4) + exp(0)')(0)).toBe(5);
+    expect(
+      compileRetryDelay('floor(sqrt(16)) + abs(-1) - ceil(0.2) + round(0.4) + exp(0)')(0),
+    ).toBe(5);
     expect(compileRetryDelay('min(5, retried)')(9)).toBe(5);
   });
 

@@ -119,6 +119,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage): Promise<Reply> {
   return route(deps, request);
 }
 
+/** A path segment (an id); malformed percent-encoding is the caller's error, not a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid percent-encoding in ${segment}`);
+  }
+}
+
 function allow(request: Request, ...methods: string[]): void {
   if (!methods.includes(request.method)) {
     throw new ApiError(
@@ -145,15 +154,16 @@ function route(deps: ServerDeps, r: Request): Promise<Reply> | Reply {
   const message = /^\/v2\/messages\/([^/]+)$/.exec(path);
   if (message) {
     allow(r, 'GET', 'DELETE');
-    const id = decodeURIComponent(message[1]!);
+    const id = decodeSegment(message[1]!);
     return r.method === 'GET' ? getMessage(deps, id) : cancelOne(deps, id);
   }
   if (path === '/v2/schedules') {
     allow(r, 'GET');
     return deps.store.listSchedules().then((all) => ({ status: 200, body: all.map(scheduleJson) }));
   }
-  if (path.startsWith('/v2/schedules/'))
+  if (path.startsWith('/v2/schedules/')) {
     return schedules(deps, r, r.rawTarget.slice('/v2/schedules/'.length));
+  }
   if (path === '/v2/dlq' || path.startsWith('/v2/dlq/')) return dlq(deps, r);
   if (path === '/v2/keys') {
     allow(r, 'GET');
@@ -197,15 +207,15 @@ async function publish(deps: ServerDeps, r: Request, rawDestination: string): Pr
     callerIp: r.callerIp,
     nowMs,
   });
-  const [result] = await deps.store.insertMessages([message], {
+  const [{ messageId, deduplicated }] = (await deps.store.insertMessages([message], {
     nowMs,
     dedupWindowMs: DEDUP_WINDOW_MS,
-  });
-  if (!result!.deduplicated) deps.loop.poke(message.notBefore);
+  })) as [{ messageId: string; deduplicated: boolean }];
+  if (!deduplicated) deps.loop.poke(message.notBefore);
   // QStash answers a duplicate with 202 and the first message's id.
-  return result!.deduplicated
-    ? { status: 202, body: { messageId: result!.messageId, url: destination, deduplicated: true } }
-    : { status: 200, body: { messageId: result!.messageId, url: destination } };
+  return deduplicated
+    ? { status: 202, body: { messageId, url: destination, deduplicated: true } }
+    : { status: 200, body: { messageId, url: destination } };
 }
 
 async function batch(deps: ServerDeps, r: Request): Promise<Reply> {
@@ -321,7 +331,7 @@ async function schedules(deps: ServerDeps, r: Request, rest: string): Promise<Re
   const action = /^([^/?]+)\/(pause|resume)$/.exec(r.path.slice('/v2/schedules/'.length));
   if (!/^https?(:|%3A)/i.test(rest) && action) {
     allow(r, 'PATCH', 'POST');
-    const id = decodeURIComponent(action[1]!);
+    const id = decodeSegment(action[1]!);
     const paused = action[2] === 'pause';
     const found = await deps.store.setPaused(id, paused, (s) => nextRun(s.cron, deps.now()));
     if (!found) throw notFound(`schedule ${id} not found`);
@@ -345,7 +355,7 @@ async function schedules(deps: ServerDeps, r: Request, rest: string): Promise<Re
     return { status: 200, body: { scheduleId: schedule.id } };
   }
   allow(r, 'GET', 'DELETE', 'POST');
-  const id = decodeURIComponent(r.path.slice('/v2/schedules/'.length));
+  const id = decodeSegment(r.path.slice('/v2/schedules/'.length));
   if (r.method === 'GET') {
     const schedule = await deps.store.getSchedule(id);
     if (!schedule) throw notFound(`schedule ${id} not found`);
@@ -393,9 +403,7 @@ async function dlq(deps: ServerDeps, r: Request): Promise<Reply> {
   }
   if (rest === '/retry' || rest.startsWith('/retry/')) {
     allow(r, 'POST');
-    const single = rest.startsWith('/retry/')
-      ? decodeURIComponent(rest.slice('/retry/'.length))
-      : null;
+    const single = rest.startsWith('/retry/') ? decodeSegment(rest.slice('/retry/'.length)) : null;
     const filter = single !== null ? { ids: [single] } : parseFilter(r.query, 'dlqIds');
     if (filter === null) return { status: 201, body: { responses: [] } };
     const nowMs = deps.now();
@@ -409,7 +417,7 @@ async function dlq(deps: ServerDeps, r: Request): Promise<Reply> {
     }
     return { status: 201, body: { responses: retried.map(({ messageId }) => ({ messageId })) } };
   }
-  const id = decodeURIComponent(rest.slice(1));
+  const id = decodeSegment(rest.slice(1));
   allow(r, 'GET', 'DELETE');
   if (r.method === 'GET') {
     const entry = await store.getDlq(id);

@@ -58,6 +58,7 @@ export type Delivery = {
 };
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+type Answer = (delivery: Delivery) => Reply | Promise<Reply>;
 
 /**
  * A destination for deliveries on port 0 that records every request and checks its signature with
@@ -66,7 +67,7 @@ type Reply = { status: number; body?: string; headers?: Record<string, string> }
 export async function startReceiver(keys: { currentSigningKey: string; nextSigningKey: string }) {
   const receiver = new Receiver({ ...keys, devMode: false });
   const deliveries: Delivery[] = [];
-  const replies = new Map<string, (delivery: Delivery) => Reply>();
+  const replies = new Map<string, Answer>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -91,23 +92,27 @@ export async function startReceiver(keys: { currentSigningKey: string; nextSigni
         delivery.verifyError = (err as Error).message;
       }
       deliveries.push(delivery);
-      const reply = replies.get(path.split('?')[0]!)?.(delivery) ?? { status: 200 };
+      const reply = (await replies.get(path.split('?')[0]!)?.(delivery)) ?? { status: 200 };
       if (reply === 'hang') return;
       res.writeHead(reply.status, reply.headers).end(reply.body ?? 'ok');
     });
   });
   const port = await listen(server, { port: 0, name: 'test receiver' });
   const base = `http://127.0.0.1:${port}`;
+  const to = (path: string) => deliveries.filter((d) => d.path.split('?')[0] === path);
   return {
     url: base,
     deliveries,
     /** Sets how `path` (without query) answers. */
-    reply(path: string, answer: (delivery: Delivery) => Reply) {
+    reply(path: string, answer: Answer) {
       replies.set(path, answer);
     },
     /** Deliveries to `path` (without query), in arrival order. */
-    to(path: string) {
-      return deliveries.filter((d) => d.path.split('?')[0] === path);
+    to,
+    /** Waits until `path` has had `count` deliveries and returns them. */
+    async arrived(path: string, count = 1, timeoutMs = 5_000) {
+      await waitFor(() => to(path).length >= count, { timeoutMs });
+      return to(path);
     },
     close: () => closeServer(server),
   };
@@ -117,11 +122,11 @@ export async function startReceiver(keys: { currentSigningKey: string; nextSigni
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   { timeoutMs = 5_000, intervalMs = 20 } = {},
-): Promise<NonNullable<T>> {
+): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
     if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, type DbHandle, DbEnvSchema, dbConfigFromEnv } from '@anythingiot/db';
+import { createDb, DbEnvSchema, type DbHandle, dbConfigFromEnv } from '@anythingiot/db';
 import pg from 'pg';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
@@ -49,7 +49,9 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
       await handle.close();
       const client = new pg.Client({ connectionString: stack.postgresAdminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => client.end());
+      await client
+        .query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+        .finally(() => client.end());
     },
   };
 }

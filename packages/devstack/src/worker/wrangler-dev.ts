@@ -57,6 +57,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
         // No telemetry and no update check: the machine may have no route to the internet.
         WRANGLER_SEND_METRICS: 'false',
         WRANGLER_SEND_ERROR_REPORTS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
         CLOUDFLARE_API_TOKEN: '',
         NO_UPDATE_NOTIFIER: '1',
         FORCE_COLOR: '0',
@@ -80,7 +81,9 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`wrangler dev exited with code ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`wrangler dev exited with code ${code} before it was ready`)),
+    );
     setTimeout(() => reject(new Error('wrangler dev was not ready within 60 s')), 60_000).unref();
   }).catch(async (err) => {
     await stopChild(child);

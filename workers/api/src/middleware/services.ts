@@ -18,7 +18,11 @@ export function services(deps: AppDeps) {
     try {
       await next();
     } finally {
-      if (handle) await afterResponse(c, handle.close().catch(() => {}));
+      if (handle)
+        await afterResponse(
+          c,
+          handle.close().catch(() => {}),
+        );
     }
   });
 }

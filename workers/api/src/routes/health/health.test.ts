@@ -25,7 +25,9 @@ describe('GET /v1/health', () => {
   });
 
   it('keeps a well-formed upstream request id and replaces a malformed one', async () => {
-    const kept = await t.app.request('/v1/health', { headers: { 'x-request-id': 'edge-1234567890' } });
+    const kept = await t.app.request('/v1/health', {
+      headers: { 'x-request-id': 'edge-1234567890' },
+    });
     expect(kept.headers.get('x-request-id')).toBe('edge-1234567890');
     const replaced = await t.app.request('/v1/health', { headers: { 'x-request-id': '<script>' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^req_/);
@@ -45,7 +47,10 @@ describe('GET /v1/health/ready', () => {
   });
 
   it('answers 503 naming Redis when Redis is unreachable', async () => {
-    const { app } = appForEnv({ ...t.db.env, UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${await freePort()}` });
+    const { app } = appForEnv({
+      ...t.db.env,
+      UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${await freePort()}`,
+    });
     const res = await app.request('/v1/health/ready');
     expect(res.status).toBe(503);
     const body = await res.json();
@@ -121,6 +126,8 @@ describe('errors', () => {
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/health', '/v1/health/ready']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/health', '/v1/health/ready']),
+    );
   });
 });

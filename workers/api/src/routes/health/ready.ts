@@ -24,8 +24,14 @@ const route = createRoute({
   tags: ['health'],
   summary: 'Readiness: every dependency answers',
   responses: {
-    200: { description: 'All dependencies up', content: { 'application/json': { schema: ReadySchema } } },
-    503: { description: 'A dependency is down', content: { 'application/json': { schema: ReadySchema } } },
+    200: {
+      description: 'All dependencies up',
+      content: { 'application/json': { schema: ReadySchema } },
+    },
+    503: {
+      description: 'A dependency is down',
+      content: { 'application/json': { schema: ReadySchema } },
+    },
   },
 });
 
@@ -59,7 +65,10 @@ export function registerHealthReady(app: App) {
         } catch (err) {
           // The reason helps an operator; it names no secret (URLs and tokens are not in it).
           const error = err instanceof Error ? err.message.slice(0, 200) : 'unreachable';
-          return [name, { status: 'down' as const, latencyMs: deps.now() - started, error }] as const;
+          return [
+            name,
+            { status: 'down' as const, latencyMs: deps.now() - started, error },
+          ] as const;
         }
       }),
     );
