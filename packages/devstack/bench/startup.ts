@@ -20,11 +20,15 @@ async function ports() {
 async function timeOneStart(dataDir: string): Promise<number> {
   const env = { ...process.env, ...(await ports()), DEVSTACK_DATA_DIR: dataDir };
   const started = performance.now();
-  const child = spawn(process.execPath, ['node_modules/.bin/tsx', 'packages/devstack/src/cli/dev.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['node_modules/.bin/tsx', 'packages/devstack/src/cli/dev.ts'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: 'ignore',
+    },
+  );
   try {
     const url = `http://127.0.0.1:${env.DEVSTACK_API_PORT}/v1/health/ready`;
     for (;;) {

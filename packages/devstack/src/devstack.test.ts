@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type DevstackPorts, startDevstack } from './devstack.js';
-import { PortInUseError } from './net/listen.js';
 import { startNeonProxy } from './neon-proxy/index.js';
+import { PortInUseError } from './net/listen.js';
 import { assertPortFree, freePort } from './postgres/index.js';
 
 let dataDir: string;
@@ -37,20 +37,29 @@ describe('startDevstack', () => {
     ['postgres', 'Postgres'],
     ['redis', 'Upstash Redis emulator'],
     ['catcher', 'Mail/SMS/webhook catcher'],
-  ] as const)('a taken %s port is named clearly and nothing is left running', async (key, service) => {
-    const ports = await freePorts();
-    let blocker: Server | undefined;
-    try {
-      blocker = await occupy(ports[key]);
-      const attempt = startDevstack({ dataDir: join(dataDir, key), persistent: false, fast: true, ports });
-      await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
-      await expect(attempt).rejects.toThrow(`${service}: port ${ports[key]} is already in use`);
-    } finally {
-      await new Promise((resolve) => blocker?.close(resolve));
-    }
-    // Everything that had started was stopped again: every port is free.
-    for (const port of Object.values(ports)) await expect(assertPortFree(port, 'x')).resolves.toBeUndefined();
-  });
+  ] as const)(
+    'a taken %s port is named clearly and nothing is left running',
+    async (key, service) => {
+      const ports = await freePorts();
+      let blocker: Server | undefined;
+      try {
+        blocker = await occupy(ports[key]);
+        const attempt = startDevstack({
+          dataDir: join(dataDir, key),
+          persistent: false,
+          fast: true,
+          ports,
+        });
+        await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+        await expect(attempt).rejects.toThrow(`${service}: port ${ports[key]} is already in use`);
+      } finally {
+        await new Promise((resolve) => blocker?.close(resolve));
+      }
+      // Everything that had started was stopped again: every port is free.
+      for (const port of Object.values(ports))
+        await expect(assertPortFree(port, 'x')).resolves.toBeUndefined();
+    },
+  );
 });
 
 describe('Neon WebSocket proxy', () => {
