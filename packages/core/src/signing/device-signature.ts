@@ -1,0 +1,51 @@
+import { constantTimeEqual, fromHex, toHex } from './hex.js';
+
+/**
+ * The device protocol's signature (the customer's sensor clients use it, so it cannot change):
+ * `X-Signature = hex(HMAC-SHA256(secret, rawBody + X-Timestamp))`, over the raw bytes as sent —
+ * never a re-serialised body, which would differ in spacing or key order.
+ */
+export async function signDeviceRequest(
+  secret: string,
+  rawBody: Uint8Array | string,
+  timestamp: string,
+): Promise<string> {
+  const key = await hmacKey(secret);
+  const mac = await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp));
+  return toHex(new Uint8Array(mac));
+}
+
+/** True when `signature` is the request's HMAC under `secret` (constant-time compare). */
+export async function verifyDeviceSignature(
+  secret: string,
+  rawBody: Uint8Array | string,
+  timestamp: string,
+  signature: string,
+): Promise<boolean> {
+  const received = fromHex(signature);
+  if (!received || received.length !== 32) return false;
+  const key = await hmacKey(secret);
+  const expected = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp)),
+  );
+  return constantTimeEqual(expected, received);
+}
+
+function hmacKey(secret: string) {
+  return crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+}
+
+function signedMessage(rawBody: Uint8Array | string, timestamp: string): Uint8Array<ArrayBuffer> {
+  const body = typeof rawBody === 'string' ? new TextEncoder().encode(rawBody) : rawBody;
+  const ts = new TextEncoder().encode(timestamp);
+  const message = new Uint8Array(body.length + ts.length);
+  message.set(body, 0);
+  message.set(ts, body.length);
+  return message;
+}
