@@ -27,7 +27,10 @@ describe('secret box', () => {
   it('refuses tampered ciphertexts and unknown versions', async () => {
     const ring = await parseKeyring(`1:${key(1)}`);
     const sealed = await sealSecret(ring, 'secret');
-    const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    // Change one character in the middle of the ciphertext part (always a real change).
+    const at = sealed.lastIndexOf('.') + 5;
+    const flipped = `${sealed.slice(0, at)}${sealed[at] === 'A' ? 'B' : 'A'}${sealed.slice(at + 1)}`;
+    expect(flipped).not.toBe(sealed);
     await expect(openSecret(ring, flipped)).rejects.toThrow();
     await expect(openSecret(ring, sealed.replace(/^v1/, 'v9'))).rejects.toThrow(/unknown key/);
   });
