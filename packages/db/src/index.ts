@@ -1,7 +1,15 @@
 export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
 export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repos/audit.js';
+export {
+  type Device,
+  type DeviceAuth,
+  deviceRepo,
+  findDeviceAuth,
+  type NewDevice,
+} from './repos/devices.js';
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
+export { type IngestOutcome, ingestReadings } from './repos/readings.js';
 export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
 export * as schema from './schema/index.js';

@@ -4,7 +4,8 @@
  * MKT never convert.
  */
 export const CANONICAL_METRICS = {
-  temperature: { unit: '°C', min: -273.15, max: 1_000 },
+  // Above absolute zero (MKT divides by the Kelvin temperature).
+  temperature: { unit: '°C', min: -273, max: 1_000 },
   humidity: { unit: '%RH', min: 0, max: 100 },
   door: { unit: 'open', min: 0, max: 1 },
   power: { unit: 'W', min: 0, max: 10_000_000 },

@@ -4,5 +4,6 @@ export * from './device-credentials.js';
 export * from './devices.js';
 export * from './facilities.js';
 export * from './memberships.js';
+export * from './readings.js';
 export * from './tenants.js';
 export * from './users.js';
