@@ -128,8 +128,11 @@ describe('ingestReadings', () => {
 
   it('lands readings in monthly partitions, with a default partition as the safety net', async () => {
     const target = await device();
+    // This month's partition exists whenever the migrations ran (they cover -13 … +3 months).
+    const now = new Date();
+    const month = `${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
     await ingestReadings(tdb.handle.db, target, [
-      row('temperature', '2026-11-23T10:00:00Z', 5),
+      { metric: 'temperature', ts: now.getTime(), value: 5, seq: null },
       row('temperature', '2099-01-01T00:00:00Z', 5),
     ]);
     const placed = await tdb.handle.db.execute<{ part: string }>(
