@@ -45,6 +45,7 @@ export type DevstackSecrets = {
   qstashNextSigningKey: string;
   resendApiKey: string;
   smsToken: string;
+  secretsKeyring: string;
 };
 
 export type Devstack = {
@@ -74,6 +75,7 @@ export function randomSecrets(): DevstackSecrets {
     qstashNextSigningKey: r('sig_'),
     resendApiKey: r('re_'),
     smsToken: r('sms_'),
+    secretsKeyring: `1:${randomBytes(32).toString('base64')}`,
   };
 }
 
@@ -174,5 +176,6 @@ export function workerEnv(stack: {
     QSTASH_NEXT_SIGNING_KEY: stack.secrets.qstashNextSigningKey,
     RESEND_API_KEY: stack.secrets.resendApiKey,
     RESEND_BASE_URL: stack.catcher.url,
+    SECRETS_KEYRING: stack.secrets.secretsKeyring,
   };
 }

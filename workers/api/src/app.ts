@@ -6,6 +6,7 @@ import { services } from './middleware/services.js';
 import { wideLog } from './middleware/wide-log.js';
 import { registerHealthLive } from './routes/health/live.js';
 import { registerHealthReady } from './routes/health/ready.js';
+import { registerIngest } from './routes/ingest/post.js';
 
 /**
  * Builds the api. The Worker entry, Node tests and Deno all call this with their own deps, so
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
 
   registerHealthLive(app);
   registerHealthReady(app);
+  registerIngest(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,3 +1,4 @@
+import { type Keyring, parseKeyring } from '@anythingiot/core';
 import { createDb, dbConfigFromEnv } from '@anythingiot/db';
 import { Client as QStashClient } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
@@ -12,6 +13,7 @@ export type RuntimeExtras = {
 
 /** The composition root: production clients configured from the parsed environment. */
 export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps {
+  let keyring: Promise<Keyring> | undefined;
   const dbConfig = { ...dbConfigFromEnv(env), webSocketConstructor: extras.webSocketConstructor };
   return {
     openDb: () => createDb(dbConfig),
@@ -29,5 +31,13 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
     }),
     log: extras.log ?? ((event) => console.log(JSON.stringify(event))),
     now: () => Date.now(),
+    keyring: () => {
+      keyring ??= parseKeyring(env.SECRETS_KEYRING);
+      return keyring;
+    },
+    ingest: {
+      timestampWindowMs: env.INGEST_TIMESTAMP_WINDOW_SECONDS * 1_000,
+      ratePerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { Keyring } from '@anythingiot/core';
 import type { Database, DbHandle } from '@anythingiot/db';
 import type { Client as QStashClient } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
@@ -16,6 +17,9 @@ export type AppDeps = {
   qstash: QStashClient;
   log(event: LogEvent): void;
   now(): number;
+  /** Device-secret keys, parsed once on first use (Web Crypto import is async). */
+  keyring(): Promise<Keyring>;
+  ingest: { timestampWindowMs: number; ratePerMinute: number };
 };
 
 /** Per-request values handlers read from `c.var`. */

@@ -14,6 +14,12 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
   RESEND_API_KEY: z.string().min(1),
   RESEND_BASE_URL: z.url().optional(),
+  /** AES-GCM keys for device secrets at rest: "1:<base64 32 bytes>,2:…"; the newest encrypts. */
+  SECRETS_KEYRING: z.string().min(1),
+  /** How far X-Timestamp may be from the server clock (replay window), seconds. */
+  INGEST_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Posts per device per minute before 429. */
+  INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

@@ -3,6 +3,7 @@
  * to problem responses in one place (`toProblem`).
  */
 export type DomainErrorCode =
+  | 'BAD_REQUEST'
   | 'VALIDATION'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -70,9 +70,18 @@ try {
 
 /** Dev secrets stay the same across restarts, so clients and pending messages keep working. */
 async function loadOrCreateSecrets(path: string): Promise<DevstackSecrets> {
-  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as DevstackSecrets;
-  const secrets = { ...randomSecrets(), postgresPassword: randomBytes(12).toString('hex') };
-  await writeFile(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const saved = existsSync(path)
+    ? (JSON.parse(await readFile(path, 'utf8')) as Partial<DevstackSecrets>)
+    : {};
+  // Secrets added by a newer version are generated once and saved with the old ones.
+  const secrets = {
+    ...randomSecrets(),
+    postgresPassword: randomBytes(12).toString('hex'),
+    ...saved,
+  };
+  if (Object.keys(saved).length !== Object.keys(secrets).length) {
+    await writeFile(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 

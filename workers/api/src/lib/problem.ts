@@ -17,6 +17,7 @@ export type Problem = {
 const PROBLEM_BASE = 'https://docs.anythingiot.dev/problems/';
 
 const BY_CODE: Record<DomainErrorCode, { status: number; title: string }> = {
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
   VALIDATION: { status: 422, title: 'Invalid request' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
