@@ -178,7 +178,7 @@ describe('refusals store nothing', () => {
     ],
     [
       'missing headers',
-      () => t.app.request('/v1/ingest', { method: 'POST', body: guideBody() }),
+      async () => t.app.request('/v1/ingest', { method: 'POST', body: guideBody() }),
       400,
       'missing_headers',
     ],
