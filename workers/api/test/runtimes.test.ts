@@ -1,10 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
+import { createTenant, deviceRepo, schema } from '@anythingiot/db';
 import { freePort, startWranglerDev, stopChild } from '@anythingiot/devstack';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import { eq } from 'drizzle-orm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,8 +37,49 @@ async function expectReady(baseUrl: string) {
   expect(res.status).toBe(200);
 }
 
+/**
+ * The customer guide's own Python client (Phase 5), unchanged but for its configuration, posts
+ * to /api/sensors/ingest of the Worker in workerd and its reading is stored. Needs Debian's
+ * python3-requests (.ci/run installs it): PyPI is not reachable from these machines.
+ */
+async function guideClientIsAccepted(baseUrl: string) {
+  const db = tdb.handle.db;
+  const system = { type: 'system' as const, id: 'test' };
+  const tenant = await createTenant(db, { name: 'Guide', slug: newId('request') }, system);
+  const keyring = await parseKeyring(tdb.env.SECRETS_KEYRING!);
+  const secret = newDeviceSecret();
+  const device = await deviceRepo(db, tenant.id).create(
+    { name: 'sensor-001' },
+    await sealSecret(keyring, secret),
+    keyring.current,
+    { actor: system, requestId: null },
+  );
+  const { stdout } = await promisify(execFile)(
+    '/usr/bin/python3',
+    [join(ROOT, 'workers/api/test/fixtures/guide_sensor_client.py')],
+    {
+      env: {
+        API_URL: `${baseUrl}/api/sensors/ingest`,
+        DEVICE_ID: device.id,
+        HMAC_SECRET: secret,
+        TZ: 'UTC',
+      },
+    },
+  ).catch((err: Error & { stderr?: string }) => {
+    throw new Error(
+      `the guide's client failed to run (is python3-requests installed?): ${err.stderr ?? err.message}`,
+    );
+  });
+  expect(stdout).toContain('Status: 200');
+  const stored = await db
+    .select()
+    .from(schema.readings)
+    .where(eq(schema.readings.deviceId, device.id));
+  expect(stored.map((r) => r.metric).sort()).toEqual(['door', 'humidity', 'temperature']);
+}
+
 describe('the api in workerd (wrangler dev)', () => {
-  it('answers readiness with every dependency up, reached from inside workerd', async () => {
+  it('answers readiness and accepts the customer guide’s Python client, inside workerd', async () => {
     const worker = await startWranglerDev({
       cwd: ROOT,
       port: await freePort(),
@@ -43,6 +88,7 @@ describe('the api in workerd (wrangler dev)', () => {
     });
     try {
       await expectReady(worker.url);
+      await guideClientIsAccepted(worker.url);
       const notFound = await fetch(`${worker.url}/v1/nope`);
       expect(notFound.status).toBe(404);
       expect(notFound.headers.get('content-type')).toBe('application/problem+json');
