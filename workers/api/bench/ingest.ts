@@ -2,7 +2,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newDeviceSecret, newId, parseKeyring, sealSecret, signDeviceRequest } from '@anythingiot/core';
+import {
+  newDeviceSecret,
+  newId,
+  parseKeyring,
+  sealSecret,
+  signDeviceRequest,
+} from '@anythingiot/core';
 import { createTenant, deviceRepo } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
 import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
@@ -37,13 +43,23 @@ try {
   const devices: { id: string; secret: string; next: number }[] = [];
   for (let i = 0; i < DEVICES; i++) {
     const secret = newDeviceSecret();
-    const d = await deviceRepo(handle.db, tenant.id).create({ name: `bench-${i}` }, await sealSecret(keyring, secret), keyring.current, { actor: system, requestId: null });
+    const d = await deviceRepo(handle.db, tenant.id).create(
+      { name: `bench-${i}` },
+      await sealSecret(keyring, secret),
+      keyring.current,
+      { actor: system, requestId: null },
+    );
     // Each device walks forward from an hour ago, one reading per 100 ms: unique identities.
     devices.push({ id: d.id, secret, next: Date.now() - 3_600_000 });
   }
   await handle.close();
 
-  const worker = await startWranglerDev({ cwd: ROOT, port: await freePort(), env, envFile: join(dataDir, 'worker.env') });
+  const worker = await startWranglerDev({
+    cwd: ROOT,
+    port: await freePort(),
+    env,
+    envFile: join(dataDir, 'worker.env'),
+  });
   try {
     const url = `${worker.url}/v1/ingest`;
     const latencies: number[] = [];
@@ -67,7 +83,12 @@ try {
           const t0 = performance.now();
           const res = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-device-id': device.id, 'x-timestamp': timestamp, 'x-signature': signature },
+            headers: {
+              'content-type': 'application/json',
+              'x-device-id': device.id,
+              'x-timestamp': timestamp,
+              'x-signature': signature,
+            },
             body,
           });
           const answer = (await res.json()) as { accepted?: number };
@@ -83,25 +104,37 @@ try {
     await client.connect();
     const { rows } = await client.query<{ n: string }>('select count(*) as n from readings');
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
-    console.log(`ingest through wrangler dev (workerd): ${DEVICES} devices, batch ${BATCH} readings x 2 metrics, concurrency ${CONCURRENCY}, ${SECONDS} s`);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
+    console.log(
+      `ingest through wrangler dev (workerd): ${DEVICES} devices, batch ${BATCH} readings x 2 metrics, concurrency ${CONCURRENCY}, ${SECONDS} s`,
+    );
     console.log(`  posts/s            ${(posts / elapsed).toFixed(0)}   (non-200: ${failures})`);
-    console.log(`  readings/s         ${(acknowledged / elapsed).toFixed(0)}   (metric values acknowledged per second)`);
+    console.log(
+      `  readings/s         ${(acknowledged / elapsed).toFixed(0)}   (metric values acknowledged per second)`,
+    );
     console.log(`  ack latency        p50 ${pct(0.5)} ms   p99 ${pct(0.99)} ms`);
-    console.log(`  rows in database   ${rows[0]!.n}   acknowledged ${acknowledged}   missing ${acknowledged - Number(rows[0]!.n)}`);
+    console.log(
+      `  rows in database   ${rows[0]!.n}   acknowledged ${acknowledged}   missing ${acknowledged - Number(rows[0]!.n)}`,
+    );
 
     // The same Postgres, raw: batched multi-row inserts of the same shape, no HTTP, no checks.
-    await client.query('create table raw_bench (device_id text, metric text, ts timestamptz, value float8, primary key (device_id, metric, ts))');
+    await client.query(
+      'create table raw_bench (device_id text, metric text, ts timestamptz, value float8, primary key (device_id, metric, ts))',
+    );
     const rawStart = performance.now();
     let rawRows = 0;
     let ts = Date.now();
     while (performance.now() - rawStart < 5_000) {
       const values: string[] = [];
-      for (let i = 0; i < 1000; i++) values.push(`('d','temperature',to_timestamp(${(ts += 100) / 1000}),4.2)`);
+      for (let i = 0; i < 1000; i++)
+        values.push(`('d','temperature',to_timestamp(${(ts += 100) / 1000}),4.2)`);
       await client.query(`insert into raw_bench values ${values.join(',')}`);
       rawRows += 1000;
     }
-    console.log(`  raw Postgres batch insert (1,000-row statements, one connection): ${(rawRows / ((performance.now() - rawStart) / 1000)).toFixed(0)} rows/s`);
+    console.log(
+      `  raw Postgres batch insert (1,000-row statements, one connection): ${(rawRows / ((performance.now() - rawStart) / 1000)).toFixed(0)} rows/s`,
+    );
     await client.end();
   } finally {
     await worker.stop();

@@ -1,3 +1,5 @@
+import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
+import { createTenant, deviceRepo } from '@anythingiot/db';
 import { createNodeDb, createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
@@ -33,3 +35,19 @@ export function appForEnv(env: Record<string, string>) {
 }
 
 export { createNodeDb };
+
+const SYSTEM = { type: 'system' as const, id: 'test' };
+
+/** A new tenant with one registered device; returns the plaintext secret the device would hold. */
+export async function registerDevice(db: TestDatabase, name = 'Vaccine fridge') {
+  const tenant = await createTenant(db.handle.db, { name: 'Acme', slug: newId('request') }, SYSTEM);
+  const keyring = await parseKeyring(db.env.SECRETS_KEYRING!);
+  const secret = newDeviceSecret();
+  const device = await deviceRepo(db.handle.db, tenant.id).create(
+    { name },
+    await sealSecret(keyring, secret),
+    keyring.current,
+    { actor: SYSTEM, requestId: null },
+  );
+  return { tenantId: tenant.id, deviceId: device.id, secret, keyring };
+}

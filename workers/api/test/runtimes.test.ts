@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
-import { createTenant, deviceRepo, schema } from '@anythingiot/db';
+import { schema } from '@anythingiot/db';
 import { freePort, startWranglerDev, stopChild } from '@anythingiot/devstack';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq } from 'drizzle-orm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerDevice } from './harness.js';
 
 // The same createApp must answer in workerd (production's runtime) and in Deno, not only in
 // the Node process the other tests use. Each case starts the real runtime as a child process.
@@ -43,24 +43,14 @@ async function expectReady(baseUrl: string) {
  * python3-requests (.ci/run installs it): PyPI is not reachable from these machines.
  */
 async function guideClientIsAccepted(baseUrl: string) {
-  const db = tdb.handle.db;
-  const system = { type: 'system' as const, id: 'test' };
-  const tenant = await createTenant(db, { name: 'Guide', slug: newId('request') }, system);
-  const keyring = await parseKeyring(tdb.env.SECRETS_KEYRING!);
-  const secret = newDeviceSecret();
-  const device = await deviceRepo(db, tenant.id).create(
-    { name: 'sensor-001' },
-    await sealSecret(keyring, secret),
-    keyring.current,
-    { actor: system, requestId: null },
-  );
+  const { deviceId, secret } = await registerDevice(tdb, 'sensor-001');
   const { stdout } = await promisify(execFile)(
     '/usr/bin/python3',
     [join(ROOT, 'workers/api/test/fixtures/guide_sensor_client.py')],
     {
       env: {
         API_URL: `${baseUrl}/api/sensors/ingest`,
-        DEVICE_ID: device.id,
+        DEVICE_ID: deviceId,
         HMAC_SECRET: secret,
         TZ: 'UTC',
       },
@@ -71,10 +61,10 @@ async function guideClientIsAccepted(baseUrl: string) {
     );
   });
   expect(stdout).toContain('Status: 200');
-  const stored = await db
+  const stored = await tdb.handle.db
     .select()
     .from(schema.readings)
-    .where(eq(schema.readings.deviceId, device.id));
+    .where(eq(schema.readings.deviceId, deviceId));
   expect(stored.map((r) => r.metric).sort()).toEqual(['door', 'humidity', 'temperature']);
 }
 

@@ -1,9 +1,9 @@
-import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
-import { createTenant, deviceRepo, schema } from '@anythingiot/db';
+import { newDeviceSecret } from '@anythingiot/core';
+import { schema } from '@anythingiot/db';
 import { createDeviceClient, memoryStore } from '@anythingiot/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './harness.js';
+import { createTestApp, registerDevice as register, type TestApp } from './harness.js';
 
 // The device SDK against the real api and database: the app's own fetch is the transport, so
 // every byte the SDK signs goes through the production ingest path.
@@ -13,28 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.db.drop());
 
-const system = { type: 'system' as const, id: 'test' };
-
-async function registerDevice() {
-  const db = t.db.handle.db;
-  const tenant = await createTenant(db, { name: 'Acme', slug: newId('request') }, system);
-  const keyring = await parseKeyring(t.db.env.SECRETS_KEYRING!);
-  const secret = newDeviceSecret();
-  const device = await deviceRepo(db, tenant.id).create(
-    { name: 'Cold room' },
-    await sealSecret(keyring, secret),
-    keyring.current,
-    {
-      actor: system,
-      requestId: null,
-    },
-  );
-  return { deviceId: device.id, secret };
-}
-
 describe('device SDK against the real api', () => {
   it('delivers buffered readings once the api is reachable again, in order, nothing lost', async () => {
-    const { deviceId, secret } = await registerDevice();
+    const { deviceId, secret } = await register(t.db);
     let online = false;
     const client = createDeviceClient({
       url: 'http://api.test/v1/ingest',
@@ -71,7 +52,7 @@ describe('device SDK against the real api', () => {
   });
 
   it('stops and keeps its data when the api refuses its credentials', async () => {
-    const { deviceId } = await registerDevice();
+    const { deviceId } = await register(t.db);
     const client = createDeviceClient({
       url: 'http://api.test/v1/ingest',
       deviceId,

@@ -5,11 +5,16 @@ import {
   sealSecret,
   signDeviceRequest,
 } from '@anythingiot/core';
-import { createTenant, deviceRepo, schema } from '@anythingiot/db';
+import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort } from '@anythingiot/devstack';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appForEnv, createTestApp, type TestApp } from '../../../test/harness.js';
+import {
+  appForEnv,
+  createTestApp,
+  registerDevice as register,
+  type TestApp,
+} from '../../../test/harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,22 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.db.drop());
 
-const system = { type: 'system' as const, id: 'test' };
-const meta = { actor: system, requestId: null };
-
-async function registerDevice() {
-  const db = t.db.handle.db;
-  const tenant = await createTenant(db, { name: 'Acme', slug: newId('request') }, system);
-  const keyring = await parseKeyring(t.db.env.SECRETS_KEYRING!);
-  const secret = newDeviceSecret();
-  const device = await deviceRepo(db, tenant.id).create(
-    { name: 'Vaccine fridge' },
-    await sealSecret(keyring, secret),
-    keyring.current,
-    meta,
-  );
-  return { tenantId: tenant.id, deviceId: device.id, secret, keyring };
-}
+const meta = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
+const registerDevice = () => register(t.db);
 
 type Post = {
   body: string;
