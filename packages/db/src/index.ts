@@ -1,5 +1,6 @@
 export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
+export { createApiKey } from './repos/api-keys.js';
 export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repos/audit.js';
 export {
   type Device,

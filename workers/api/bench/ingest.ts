@@ -11,8 +11,8 @@ import {
 } from '@anythingiot/core';
 import { createTenant, deviceRepo } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
+import { createNodeDb } from '@anythingiot/db/node';
 import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
-import { createNodeDb } from '@anythingiot/devstack/testing';
 import pg from 'pg';
 
 // `npm run bench:ingest`: signed posts through the real Worker (wrangler dev, workerd) from many

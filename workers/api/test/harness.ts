@@ -1,6 +1,6 @@
 import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
 import { createTenant, deviceRepo } from '@anythingiot/db';
-import { createNodeDb, createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { depsFromEnv } from '../src/compose.js';
@@ -33,8 +33,6 @@ export function appForEnv(env: Record<string, string>) {
   );
   return { app, logs };
 }
-
-export { createNodeDb };
 
 const SYSTEM = { type: 'system' as const, id: 'test' };
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, DbEnvSchema, type DbHandle, dbConfigFromEnv } from '@anythingiot/db';
+import type { DbHandle } from '@anythingiot/db';
+import { createNodeDb } from '@anythingiot/db/node';
 import pg from 'pg';
 import { inject } from 'vitest';
-import WebSocket from 'ws';
 import { TEMPLATE_DATABASE, type TestStack } from './stack.js';
 
 export type { TestStack } from './stack.js';
@@ -56,10 +56,4 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
   };
 }
 
-/** The production db client configured from a Worker-style env, for Node (tests, scripts). */
-export function createNodeDb(env: Record<string, string>): DbHandle {
-  return createDb({
-    ...dbConfigFromEnv(DbEnvSchema.parse(env)),
-    webSocketConstructor: WebSocket,
-  });
-}
+export { createNodeDb } from '@anythingiot/db/node';

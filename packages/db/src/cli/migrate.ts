@@ -1,4 +1,4 @@
-import { migrateDatabase } from './migrate.js';
+import { migrateDatabase } from '../migrate.js';
 
 // `npm run db:migrate`: applies migrations to DATABASE_URL (e.g. a Neon branch).
 const url = process.env.DATABASE_URL;
