@@ -127,8 +127,10 @@ try {
     let ts = Date.now();
     while (performance.now() - rawStart < 5_000) {
       const values: string[] = [];
-      for (let i = 0; i < 1000; i++)
-        values.push(`('d','temperature',to_timestamp(${(ts += 100) / 1000}),4.2)`);
+      for (let i = 0; i < 1000; i++) {
+        ts += 100;
+        values.push(`('d','temperature',to_timestamp(${ts / 1000}),4.2)`);
+      }
       await client.query(`insert into raw_bench values ${values.join(',')}`);
       rawRows += 1000;
     }

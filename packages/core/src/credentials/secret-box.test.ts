@@ -36,7 +36,7 @@ describe('secret box', () => {
   });
 
   it('rejects a malformed keyring with a message naming the format', async () => {
-    for (const spec of ['', '1:short', 'x:' + key(1), `0:${key(1)}`]) {
+    for (const spec of ['', '1:short', `x:${key(1)}`, `0:${key(1)}`]) {
       await expect(parseKeyring(spec)).rejects.toThrow(/SECRETS_KEYRING/);
     }
   });

@@ -23,7 +23,7 @@ export async function verifyDeviceSignature(
   signature: string,
 ): Promise<boolean> {
   const received = fromHex(signature);
-  if (!received || received.length !== 32) return false;
+  if (received?.length !== 32) return false;
   const key = await hmacKey(secret);
   const expected = new Uint8Array(
     await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp)),

@@ -1,10 +1,4 @@
-import {
-  newDeviceSecret,
-  newId,
-  parseKeyring,
-  sealSecret,
-  signDeviceRequest,
-} from '@anythingiot/core';
+import { newDeviceSecret, newId, sealSecret, signDeviceRequest } from '@anythingiot/core';
 import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort } from '@anythingiot/devstack';
 import { eq } from 'drizzle-orm';
