@@ -66,7 +66,7 @@ describe('tenancy is structural', () => {
     // Another tenant may use the same name.
     await expect(
       facilityRepo(tdb.handle.db, b.id).create({ name: 'Dock' }, meta),
-    ).resolves.toBeTruthy();
+    ).resolves.toMatchObject({ name: 'Dock', tenantId: b.id });
     const named = await tdb.handle.db
       .select()
       .from(facilities)

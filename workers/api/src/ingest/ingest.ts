@@ -50,9 +50,13 @@ export async function ingest(
   if (auth.status === 'revoked') throw unauthenticated('revoked', 'This device has been revoked.');
   const keyring = await deps.keyring();
   let verified = false;
+  // Usually one secret; two only during a rotation grace. Stop at the first that verifies.
   for (const sealed of auth.sealedSecrets) {
     const secret = await openSecret(keyring, sealed);
-    if (await verifyDeviceSignature(secret, rawBody, timestamp, signature)) verified = true;
+    if (await verifyDeviceSignature(secret, rawBody, timestamp, signature)) {
+      verified = true;
+      break;
+    }
   }
   if (!verified) throw badSignature;
 
