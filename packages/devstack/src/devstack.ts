@@ -113,27 +113,25 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
       started.push({ stop: () => service.close() });
       return service;
     };
-    // allSettled, not all: on a failure every service that did start is known, and stopped.
-    const results = await Promise.allSettled([
-      startRedisEmulator({ port: ports.redis, token: secrets.redisToken }).then(track),
-      startQStashEmulator({
-        port: ports.qstash,
-        token: secrets.qstashToken,
-        currentSigningKey: secrets.qstashCurrentSigningKey,
-        nextSigningKey: secrets.qstashNextSigningKey,
-        databaseUrl: postgres.url(EMULATOR_DATABASE),
-      }).then(track),
-      startCatcher({
-        port: ports.catcher,
-        resendApiKey: secrets.resendApiKey,
-        smsToken: secrets.smsToken,
-      }).then(track),
-    ] as const);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [redis, qstash, catcher] = results.map(
-      (r) => (r as PromiseFulfilledResult<unknown>).value,
-    ) as [RunningRedis, RunningQStash, RunningCatcher];
+    const redisStart = startRedisEmulator({ port: ports.redis, token: secrets.redisToken }).then(
+      track,
+    );
+    const qstashStart = startQStashEmulator({
+      port: ports.qstash,
+      token: secrets.qstashToken,
+      currentSigningKey: secrets.qstashCurrentSigningKey,
+      nextSigningKey: secrets.qstashNextSigningKey,
+      databaseUrl: postgres.url(EMULATOR_DATABASE),
+    }).then(track);
+    const catcherStart = startCatcher({
+      port: ports.catcher,
+      resendApiKey: secrets.resendApiKey,
+      smsToken: secrets.smsToken,
+    }).then(track);
+    // Let every start settle first, so on a failure each service that did start is tracked
+    // (and stopped below); then take the results, or the first error.
+    await Promise.allSettled([redisStart, qstashStart, catcherStart]);
+    const [redis, qstash, catcher] = await Promise.all([redisStart, qstashStart, catcherStart]);
 
     const env = workerEnv({ postgres, neonProxy, redis, qstash, catcher, database, secrets });
     return {

@@ -1,4 +1,5 @@
 import {
+  type AnyPgColumn,
   bigint,
   doublePrecision,
   foreignKey,
@@ -9,6 +10,14 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 import { devices } from './devices.js';
+
+/** Rows that belong to a device: the composite key keeps them inside the device's tenant. */
+const ownedByDevice = (name: string, t: { tenantId: AnyPgColumn; deviceId: AnyPgColumn }) =>
+  foreignKey({
+    name,
+    columns: [t.tenantId, t.deviceId],
+    foreignColumns: [devices.tenantId, devices.id],
+  }).onDelete('cascade');
 
 /**
  * Every data point, identified by (device, metric, event time): a retry or backfill of the same
@@ -29,11 +38,7 @@ export const readings = pgTable(
   },
   (t) => [
     primaryKey({ name: 'readings_pkey', columns: [t.deviceId, t.metric, t.ts] }),
-    foreignKey({
-      name: 'readings_device_fk',
-      columns: [t.tenantId, t.deviceId],
-      foreignColumns: [devices.tenantId, devices.id],
-    }).onDelete('cascade'),
+    ownedByDevice('readings_device_fk', t),
   ],
 );
 
@@ -57,11 +62,7 @@ export const rollups1m = pgTable(
   },
   (t) => [
     primaryKey({ name: 'rollups_1m_pkey', columns: [t.deviceId, t.metric, t.bucket] }),
-    foreignKey({
-      name: 'rollups_1m_device_fk',
-      columns: [t.tenantId, t.deviceId],
-      foreignColumns: [devices.tenantId, devices.id],
-    }).onDelete('cascade'),
+    ownedByDevice('rollups_1m_device_fk', t),
   ],
 );
 
@@ -79,10 +80,6 @@ export const deviceLatest = pgTable(
   },
   (t) => [
     primaryKey({ name: 'device_latest_pkey', columns: [t.deviceId, t.metric] }),
-    foreignKey({
-      name: 'device_latest_device_fk',
-      columns: [t.tenantId, t.deviceId],
-      foreignColumns: [devices.tenantId, devices.id],
-    }).onDelete('cascade'),
+    ownedByDevice('device_latest_device_fk', t),
   ],
 );

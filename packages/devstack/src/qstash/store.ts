@@ -393,11 +393,7 @@ export class QStashStore {
   async deleteDlq(filter: Filter, limit: number | null): Promise<number> {
     const params: unknown[] = [];
     const where = whereClause(filter, 'dlq_id', params);
-    let limitSql = '';
-    if (limit !== null) {
-      params.push(limit);
-      limitSql = `LIMIT $${params.length}`;
-    }
+    const limitSql = limitClause(limit, params);
     const result = await this.pool.query(
       `DELETE FROM ${T.dlq} WHERE dlq_id IN (SELECT dlq_id FROM ${T.dlq} ${where} ORDER BY dlq_at ${limitSql})`,
       params,
@@ -414,11 +410,7 @@ export class QStashStore {
     return this.transaction(async (c) => {
       const params: unknown[] = [];
       const where = whereClause(filter, 'dlq_id', params);
-      let limitSql = '';
-      if (limit !== null) {
-        params.push(limit);
-        limitSql = `LIMIT $${params.length}`;
-      }
+      const limitSql = limitClause(limit, params);
       const { rows } = await c.query(
         `DELETE FROM ${T.dlq} WHERE dlq_id IN (
            SELECT dlq_id FROM ${T.dlq} ${where} ORDER BY dlq_at ${limitSql} FOR UPDATE SKIP LOCKED)
@@ -434,4 +426,11 @@ export class QStashStore {
       return results;
     });
   }
+}
+
+/** `LIMIT $n` with its parameter appended, or nothing for "no limit". */
+function limitClause(limit: number | null, params: unknown[]): string {
+  if (limit === null) return '';
+  params.push(limit);
+  return `LIMIT $${params.length}`;
 }
