@@ -5,41 +5,31 @@ import { type RunningQStash, startQStashEmulator } from './index.js';
 import {
   jwtClaims,
   sleep,
-  startReceiver,
-  startTestPostgres,
+  startEmulatorUnderTest,
+  type startReceiver,
   tableCounts,
   waitFor,
 } from './test-support.js';
 
 const token = 'qstash_test_token';
 const keys = { currentSigningKey: 'sig_current_emulator', nextSigningKey: 'sig_next_emulator' };
-
-let postgres: Awaited<ReturnType<typeof startTestPostgres>>;
 let databaseUrl: string;
 let emulator: RunningQStash;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let client: Client;
 
+let harness: Awaited<ReturnType<typeof startEmulatorUnderTest>> | undefined;
 beforeAll(async () => {
-  postgres = await startTestPostgres(['qstash_test']);
-  databaseUrl = postgres.url('qstash_test');
-  // Fast retries keep the retry/DLQ tests short; the default backoff is QStash's (12 s, 2.5 min…).
-  emulator = await startQStashEmulator({
-    port: 0,
+  harness = await startEmulatorUnderTest('qstash_test', {
     token,
     ...keys,
-    databaseUrl,
+    // Fast retries keep the retry/DLQ tests short; the default backoff is QStash's (12 s, 2.5 min…).
     retryBackoff: () => 50,
   });
-  receiver = await startReceiver(keys);
-  client = new Client({ token, baseUrl: emulator.url });
+  ({ databaseUrl, emulator, receiver, client } = harness);
 });
 
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-  await postgres?.stop();
-});
+afterAll(() => harness?.stop());
 
 /** Raw HTTP to the emulator, for headers the client would never send malformed. */
 function raw(path: string, init: RequestInit & { auth?: string | null } = {}) {

@@ -1,8 +1,8 @@
-import { Client } from '@upstash/qstash';
+import type { Client } from '@upstash/qstash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningQStash, startQStashEmulator } from './index.js';
+import type { RunningQStash } from './index.js';
 import { nextRun, validateCron } from './schedules.js';
-import { startReceiver, startTestPostgres, tableCounts } from './test-support.js';
+import { startEmulatorUnderTest, type startReceiver, tableCounts } from './test-support.js';
 
 describe('validateCron', () => {
   it.each([
@@ -42,31 +42,18 @@ describe('with a fake clock', () => {
   const token = 'qstash_clock_token';
   const keys = { currentSigningKey: 'sig_current_clock', nextSigningKey: 'sig_next_clock' };
   let clock = Date.now();
-  let postgres: Awaited<ReturnType<typeof startTestPostgres>>;
   let databaseUrl: string;
   let emulator: RunningQStash;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let client: Client;
 
+  let harness: Awaited<ReturnType<typeof startEmulatorUnderTest>> | undefined;
   beforeAll(async () => {
-    postgres = await startTestPostgres(['qstash_clock']);
-    databaseUrl = postgres.url('qstash_clock');
-    emulator = await startQStashEmulator({
-      port: 0,
-      token,
-      ...keys,
-      databaseUrl,
-      now: () => clock,
-    });
-    receiver = await startReceiver(keys);
-    client = new Client({ token, baseUrl: emulator.url });
+    harness = await startEmulatorUnderTest('qstash_clock', { token, ...keys, now: () => clock });
+    ({ databaseUrl, emulator, receiver, client } = harness);
   });
 
-  afterAll(async () => {
-    await emulator?.close();
-    await receiver?.close();
-    await postgres?.stop();
-  });
+  afterAll(() => harness?.stop());
 
   const advance = async (ms: number) => {
     clock += ms;

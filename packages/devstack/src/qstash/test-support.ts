@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Receiver } from '@upstash/qstash';
+import { Client, Receiver } from '@upstash/qstash';
 import pg from 'pg';
 import { closeServer, listen } from '../net/listen.js';
 import { freePort, type RunningPostgres, startPostgres } from '../postgres/index.js';
+import { type QStashEmulatorOptions, startQStashEmulator } from './index.js';
 
 /** Starts a throwaway Postgres with the given databases; for QStash emulator tests. */
 export async function startTestPostgres(databases: string[]) {
@@ -137,4 +138,32 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Decodes a JWT's payload without verifying it (to look at the claims). */
 export function jwtClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/**
+ * One emulator under test: its own Postgres database, a verifying receiver and the real client.
+ * `stop()` tears all of it down (safe to call after a failed start).
+ */
+export async function startEmulatorUnderTest(
+  database: string,
+  options: Pick<QStashEmulatorOptions, 'token' | 'currentSigningKey' | 'nextSigningKey'> &
+    Partial<QStashEmulatorOptions>,
+) {
+  const postgres = await startTestPostgres([database]);
+  const databaseUrl = postgres.url(database);
+  const emulator = await startQStashEmulator({ port: 0, databaseUrl, ...options });
+  const receiver = await startReceiver(options);
+  const client = new Client({ token: options.token, baseUrl: emulator.url });
+  return {
+    postgres,
+    databaseUrl,
+    emulator,
+    receiver,
+    client,
+    async stop() {
+      await emulator.close();
+      await receiver.close();
+      await postgres.stop();
+    },
+  };
 }
