@@ -6,6 +6,7 @@ export * from './ids/ids.js';
 export * from './readings/ingest-body.js';
 export * from './readings/metrics.js';
 export * from './readings/mkt.js';
+export * from './readings/seq-gaps.js';
 export * from './signing/device-signature.js';
 export * from './signing/hex.js';
 export * from './tenancy/roles.js';
