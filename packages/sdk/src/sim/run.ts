@@ -1,0 +1,250 @@
+import { createDeviceClient, type FlushResult } from '../client.js';
+import { memoryStore, type ReadingStore, toBufferedReading } from '../store.js';
+import { createDeviceModel, type DeviceKind } from './model.js';
+import { EMPTY_SCENARIO, isOffline, type Scenario } from './scenario.js';
+
+/** A simulated device: the credentials the api issued and the kind of cold store it sits in. */
+export type SimDevice = { deviceId: string; secret: string; kind: DeviceKind };
+
+/**
+ * Where a device keeps what must survive a restart: its reading buffer and its next sequence
+ * number (a real logger's counter does not reset when it reboots).
+ */
+export type DeviceState = {
+  store: ReadingStore;
+  loadNextSeq(): Promise<number | undefined>;
+  saveNextSeq(next: number): Promise<void>;
+};
+
+/** Running totals, reported periodically and returned at the end. */
+export type SimSummary = {
+  /** Event time of the newest reading generated (unix ms), or undefined before the first. */
+  simTime: number | undefined;
+  devices: number;
+  /** Devices inside a scripted dropout right now. */
+  offline: number;
+  /** Devices that gave up because the api refused them (401/400): they need new credentials. */
+  stopped: number;
+  generated: number;
+  accepted: number;
+  duplicates: number;
+  /** Readings in device buffers, not yet acknowledged. */
+  buffered: number;
+  /** Readings the api rejected or the client dropped, plus devices stopped by the api. */
+  errors: number;
+};
+
+/** Things worth a log line: a device stopping for good, a dropout starting or ending. */
+export type SimEvent =
+  | { type: 'offline' | 'online'; deviceId: string; at: number }
+  | { type: 'stopped'; deviceId: string; at: number; reason: string };
+
+export type SimOptions = {
+  /** Full ingest url, e.g. `http://127.0.0.1:8787/v1/ingest`. */
+  url: string;
+  devices: SimDevice[];
+  seed?: number;
+  /** Simulated time between two readings of one device. Default 60 s. */
+  intervalMs?: number;
+  /** Readings per post: a device posts after every `batchSize` readings. Default 1. */
+  batchSize?: number;
+  /**
+   * Simulated seconds per real second; `Infinity` runs as fast as the api answers. Simulated
+   * time never overtakes the wall clock (the api refuses readings from the future), so a speed
+   * above 1 only matters for a `start` in the past: it replays history, then continues live.
+   */
+  speed?: number;
+  /** Event time of every device's first reading (unix ms). Default: the next interval boundary. */
+  start?: number;
+  /** Stop after this much simulated time. Default: run until `signal` aborts. */
+  durationMs?: number;
+  scenario?: Scenario;
+  /** Default: a memory store per device and sequence numbers from 0. */
+  stateFor?: (deviceId: string) => DeviceState | Promise<DeviceState>;
+  fetch?: typeof fetch;
+  /** Aborting stops every device; buffered readings stay in their stores for the next run. */
+  signal?: AbortSignal;
+  retry?: { attempts?: number; baseMs?: number; maxMs?: number };
+  onSummary?: (summary: SimSummary) => void;
+  /** Real milliseconds between `onSummary` calls. Default 10 s. */
+  summaryEveryMs?: number;
+  onEvent?: (event: SimEvent) => void;
+};
+
+/** The first interval boundary at or after `time`, so restarts keep readings on one grid. */
+export function alignToInterval(time: number, intervalMs: number): number {
+  return Math.ceil(time / intervalMs) * intervalMs;
+}
+
+/** A device state that lives as long as the process: fine for tests and throwaway runs. */
+export function memoryDeviceState(): DeviceState {
+  let next: number | undefined;
+  return {
+    store: memoryStore(),
+    loadNextSeq: async () => next,
+    saveNextSeq: async (n) => {
+      next = n;
+    },
+  };
+}
+
+/**
+ * Runs simulated devices against the ingest api through the real device client: each device
+ * generates a reading per interval from its model, buffers it durably, and posts every
+ * `batchSize` readings. A scripted dropout makes the device's network fail, so the client keeps
+ * the readings and backfills them in order once the dropout ends. Resolves with the final
+ * totals when `durationMs` has been simulated or `signal` aborts.
+ */
+export async function runSimulation(options: SimOptions): Promise<SimSummary> {
+  const intervalMs = options.intervalMs ?? 60_000;
+  const batchSize = options.batchSize ?? 1;
+  const speed = options.speed ?? 1;
+  if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 1_000) {
+    throw new RangeError('batchSize must be an integer from 1 to 1000 (the api limit per post)');
+  }
+  if (!(speed > 0)) throw new RangeError('speed must be positive');
+  const start = options.start ?? alignToInterval(Date.now(), intervalMs);
+  const end = start + (options.durationMs ?? Number.POSITIVE_INFINITY);
+  const scenario = options.scenario ?? EMPTY_SCENARIO;
+  const signal = options.signal;
+  const stateFor = options.stateFor ?? (() => memoryDeviceState());
+  const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const wallStart = Date.now();
+
+  const summary: SimSummary = {
+    simTime: undefined,
+    devices: options.devices.length,
+    offline: 0,
+    stopped: 0,
+    generated: 0,
+    accepted: 0,
+    duplicates: 0,
+    buffered: 0,
+    errors: 0,
+  };
+  const pendingBy = new Map<string, number>();
+  const offlineBy = new Set<string>();
+  const refresh = () => {
+    summary.buffered = [...pendingBy.values()].reduce((a, b) => a + b, 0);
+    summary.offline = offlineBy.size;
+  };
+
+  /** When (wall clock) event time `t` is due: scaled by speed, but never before `t` itself. */
+  const dueAt = (t: number) =>
+    Number.isFinite(speed) ? Math.max(t, wallStart + (t - start) / speed) : t;
+
+  async function runDevice(device: SimDevice) {
+    const { deviceId } = device;
+    const state = await stateFor(deviceId);
+    const model = createDeviceModel({
+      deviceId,
+      kind: device.kind,
+      seed: options.seed ?? 1,
+      start,
+      intervalMs,
+      scenario,
+      firstSeq: (await state.loadNextSeq()) ?? 0,
+    });
+    let current = start;
+    const client = createDeviceClient({
+      url: options.url,
+      deviceId,
+      secret: device.secret,
+      store: state.store,
+      maxBatch: Math.min(1_000, Math.max(100, batchSize)),
+      retry: { attempts: 3, ...options.retry },
+      // Backoff runs on simulated time too, or a dropout at high speed would stall the run.
+      sleep: (ms) => wait(Number.isFinite(speed) ? ms / speed : 0, signal),
+      fetch: async (input, init) => {
+        if (signal?.aborted) throw new TypeError('simulation stopped');
+        // The network is down, not the api: the client sees exactly what a dead modem gives it.
+        if (isOffline(scenario, deviceId, current - start)) {
+          throw new TypeError('simulated dropout: no network');
+        }
+        const signals = [init?.signal, signal].filter((s): s is AbortSignal => !!s);
+        return baseFetch(input, { ...init, signal: AbortSignal.any(signals) });
+      },
+    });
+    pendingBy.set(deviceId, await state.store.size());
+
+    const account = (result: FlushResult) => {
+      summary.accepted += result.accepted;
+      summary.duplicates += result.duplicates;
+      summary.errors += result.rejected.length;
+      summary.errors += result.dropped.reduce((n, d) => n + d.readings.length, 0);
+      pendingBy.set(deviceId, result.pending);
+    };
+
+    let unflushed = 0;
+    for (let t = start; t < end; t += intervalMs) {
+      await wait(dueAt(t) - Date.now(), signal);
+      if (signal?.aborted) return;
+      current = t;
+      const offline = isOffline(scenario, deviceId, t - start);
+      if (offline !== offlineBy.has(deviceId)) {
+        if (offline) offlineBy.add(deviceId);
+        else offlineBy.delete(deviceId);
+        options.onEvent?.({ type: offline ? 'offline' : 'online', deviceId, at: t });
+      }
+
+      const reading = model.next();
+      // Reserve the number before using it: a crash in between leaves a gap, never a reuse.
+      await state.saveNextSeq(reading.seq + 1);
+      await state.store.append([toBufferedReading(reading)]);
+      summary.generated++;
+      summary.simTime = Math.max(summary.simTime ?? t, t);
+      pendingBy.set(deviceId, (pendingBy.get(deviceId) ?? 0) + 1);
+      if (++unflushed < batchSize) continue;
+      unflushed = 0;
+
+      const result = await client.flush();
+      account(result);
+      const stop = result.stopped;
+      if (stop && stop.reason !== 'retries_exhausted') {
+        // The api refused the credentials or the request shape: retrying cannot help.
+        summary.stopped++;
+        summary.errors++;
+        options.onEvent?.({
+          type: 'stopped',
+          deviceId,
+          at: t,
+          reason: `${stop.status}${stop.code ? ` ${stop.code}` : ''}`,
+        });
+        return;
+      }
+    }
+    // The run's end is not a dropout: send the last partial batch (and any backlog) now.
+    if (!signal?.aborted && !isOffline(scenario, deviceId, current - start)) {
+      account(await client.flush());
+    }
+  }
+
+  const ticker = options.onSummary
+    ? setInterval(() => {
+        refresh();
+        options.onSummary?.({ ...summary });
+      }, options.summaryEveryMs ?? 10_000)
+    : undefined;
+  try {
+    await Promise.all(options.devices.map(runDevice));
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+  refresh();
+  return { ...summary };
+}
+
+/** Sleeps `ms` (≤ 0: yields only), resolving early when the signal aborts. */
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
