@@ -5,12 +5,21 @@ export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repo
 export {
   type Device,
   type DeviceAuth,
+  type DeviceCredentialAuth,
   deviceRepo,
   findDeviceAuth,
   type NewDevice,
 } from './repos/devices.js';
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
-export { type IngestOutcome, ingestReadings } from './repos/readings.js';
+export {
+  type IngestGuard,
+  type IngestOutcome,
+  type IngestRefusal,
+  ingestReadings,
+  listSeqGaps,
+  type SeqGap,
+  type SeqGapSummary,
+} from './repos/readings.js';
 export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
 export * as schema from './schema/index.js';

@@ -19,9 +19,12 @@ export type DeviceAuth = {
   deviceId: string;
   tenantId: string;
   status: 'active' | 'revoked';
-  /** Sealed secrets that verify now: the current one and any still in a rotation grace. */
-  sealedSecrets: string[];
+  /** Secrets that verify now: the current one and any still in a rotation grace. */
+  credentials: DeviceCredentialAuth[];
 };
+
+/** One usable credential, sealed (never the plaintext); `validUntil` in Unix ms, null = open. */
+export type DeviceCredentialAuth = { id: string; sealedSecret: string; validUntil: number | null };
 
 /**
  * Looks a device up by the id it sends (X-Device-Id). Deliberately not tenant-scoped: the
@@ -35,7 +38,9 @@ export async function findDeviceAuth(
     .select({
       tenantId: devices.tenantId,
       status: devices.status,
+      credentialId: deviceCredentials.id,
       sealed: deviceCredentials.secretCiphertext,
+      validUntil: deviceCredentials.validUntil,
     })
     .from(devices)
     .leftJoin(
@@ -54,7 +59,17 @@ export async function findDeviceAuth(
     deviceId,
     tenantId: first.tenantId,
     status: first.status,
-    sealedSecrets: rows.flatMap((r) => (r.sealed ? [r.sealed] : [])),
+    credentials: rows.flatMap((r) =>
+      r.credentialId && r.sealed
+        ? [
+            {
+              id: r.credentialId,
+              sealedSecret: r.sealed,
+              validUntil: r.validUntil ? r.validUntil.getTime() : null,
+            },
+          ]
+        : [],
+    ),
   };
 }
 

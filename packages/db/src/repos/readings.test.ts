@@ -49,6 +49,7 @@ describe('ingestReadings', () => {
       row('humidity', '2026-11-23T10:00:05Z', 50),
     ];
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
+      status: 'stored',
       accepted: 4,
       duplicates: 0,
     });
@@ -85,6 +86,7 @@ describe('ingestReadings', () => {
     ];
     await ingestReadings(tdb.handle.db, target, batch);
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
+      status: 'stored',
       accepted: 0,
       duplicates: 2,
     });
@@ -94,7 +96,7 @@ describe('ingestReadings', () => {
         row('door', '2026-11-23T10:00:00Z', 1),
         row('door', '2026-11-23T10:00:00Z', 0),
       ]),
-    ).toEqual({ accepted: 1, duplicates: 1 });
+    ).toEqual({ status: 'stored', accepted: 1, duplicates: 1 });
     const [r] = await tdb.handle.db
       .select()
       .from(rollups1m)
@@ -141,13 +143,23 @@ describe('ingestReadings', () => {
     expect(placed.rows.map((p) => p.part)).toEqual([`readings_${month}`, 'readings_default']);
   });
 
-  it("refuses rows for another tenant's device and writes nothing (composite key)", async () => {
+  it("refuses rows for another tenant's device and writes nothing", async () => {
     const a = await device();
     const b = await device();
-    await expect(
-      ingestReadings(tdb.handle.db, { tenantId: b.tenantId, deviceId: a.deviceId }, [
+    expect(
+      await ingestReadings(tdb.handle.db, { tenantId: b.tenantId, deviceId: a.deviceId }, [
         row('temperature', '2026-11-23T10:00:00Z', 5),
       ]),
+    ).toEqual({ status: 'refused', reason: 'unknown' });
+    // Beneath the statement's guard, the composite key refuses such a row outright.
+    await expect(
+      tdb.handle.db.insert(readings).values({
+        tenantId: b.tenantId,
+        deviceId: a.deviceId,
+        metric: 'temperature',
+        ts: new Date(),
+        value: 5,
+      }),
     ).rejects.toThrow();
     const count = await tdb.handle.db
       .select()
@@ -157,23 +169,24 @@ describe('ingestReadings', () => {
   });
 });
 
+/** The sealed secrets ingest would accept for the device right now. */
+const sealed = async (deviceId: string) =>
+  (await findDeviceAuth(tdb.handle.db, deviceId))?.credentials.map((c) => c.sealedSecret);
+
 describe('device credentials', () => {
   it('rotation keeps the old secret in grace; revocation ends every secret at once', async () => {
     const { tenantId, deviceId } = await device();
     const repo = deviceRepo(tdb.handle.db, tenantId);
-    expect((await findDeviceAuth(tdb.handle.db, deviceId))?.sealedSecrets).toEqual(['v1.sealed.a']);
+    expect(await sealed(deviceId)).toEqual(['v1.sealed.a']);
     expect(await repo.rotateSecret(deviceId, 'v1.sealed.b', 1, 3600, meta)).toBe(true);
-    expect((await findDeviceAuth(tdb.handle.db, deviceId))?.sealedSecrets.sort()).toEqual([
-      'v1.sealed.a',
-      'v1.sealed.b',
-    ]);
+    expect((await sealed(deviceId))?.sort()).toEqual(['v1.sealed.a', 'v1.sealed.b']);
     // A zero grace retires the previous secrets immediately.
     expect(await repo.rotateSecret(deviceId, 'v1.sealed.c', 1, 0, meta)).toBe(true);
-    expect((await findDeviceAuth(tdb.handle.db, deviceId))?.sealedSecrets).toEqual(['v1.sealed.c']);
+    expect(await sealed(deviceId)).toEqual(['v1.sealed.c']);
     expect(await repo.revoke(deviceId, meta)).toBe(true);
     expect(await findDeviceAuth(tdb.handle.db, deviceId)).toMatchObject({
       status: 'revoked',
-      sealedSecrets: [],
+      credentials: [],
     });
   });
 
@@ -184,8 +197,6 @@ describe('device credentials', () => {
       await deviceRepo(tdb.handle.db, b.tenantId).rotateSecret(a.deviceId, 'x', 1, 0, meta),
     ).toBe(false);
     expect(await deviceRepo(tdb.handle.db, b.tenantId).revoke(a.deviceId, meta)).toBe(false);
-    expect((await findDeviceAuth(tdb.handle.db, a.deviceId))?.sealedSecrets).toEqual([
-      'v1.sealed.a',
-    ]);
+    expect(await sealed(a.deviceId)).toEqual(['v1.sealed.a']);
   });
 });

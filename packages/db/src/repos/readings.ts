@@ -1,36 +1,222 @@
-import { DELTA_H_OVER_R, type ReadingRow } from '@anythingiot/core';
+import {
+  DELTA_H_OVER_R,
+  type OpenSeqGap,
+  type ReadingRow,
+  type SeqGapChanges,
+  type SeqPoint,
+  trackSeqGaps,
+} from '@anythingiot/core';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.js';
+import { deviceSeqGaps } from '../schema/index.js';
 
-export type IngestOutcome = { accepted: number; duplicates: number };
+/** Why the guarded ingest statement refused to write anything. */
+export type IngestRefusal = 'revoked' | 'expired' | 'unknown';
+
+export type SeqGapSummary = {
+  opened: number;
+  filled: number;
+  resets: number;
+  /** Set when the readings were stored but keeping the gaps up to date failed. */
+  error?: unknown;
+};
+
+export type IngestOutcome =
+  | { status: 'stored'; accepted: number; duplicates: number; seqGaps?: SeqGapSummary }
+  | { status: 'refused'; reason: IngestRefusal };
+
+/**
+ * The credential that verified the post. The statement writes only if the device is still
+ * active and this credential is still the one stored, unrevoked and unexpired — so a cached
+ * credential can never outlive a revocation, even one nobody told the cache about.
+ */
+export type IngestGuard = { credentialId: string; sealedSecret: string };
+
+type IngestRow = {
+  accepted: number;
+  allowed: boolean;
+  device_status: string | null;
+  credential_found: boolean | null;
+  credential_revoked: boolean | null;
+  prev_seq: string | null;
+  prev_ts: Date | string | null;
+  open_gaps: {
+    id: number;
+    from_seq: number;
+    to_seq: number;
+    after_ts: string;
+    before_ts: string;
+  }[];
+};
 
 /**
  * Stores a device's batch in ONE statement (one round trip, atomic): readings are inserted
  * with ON CONFLICT DO NOTHING (identity = device, metric, event time), and only the rows that
  * were really new feed the 1-minute rollups and the latest-state rows, so a retry or backfill
  * never double-counts. The latest state only moves forward in event time.
+ *
+ * With a `guard`, nothing is written unless the device and the verifying credential are still
+ * valid (see IngestGuard). When readings carry `seq`, the same statement moves the device's
+ * sequence cursor and returns the open gaps the batch could fill; only when the batch opens or
+ * fills a gap (rare: a device that lost or backfills data) does a second statement follow.
  */
 export async function ingestReadings(
   db: Database,
   target: { tenantId: string; deviceId: string },
   rows: ReadingRow[],
+  guard?: IngestGuard,
 ): Promise<IngestOutcome> {
-  if (rows.length === 0) return { accepted: 0, duplicates: 0 };
-  const result = await db.$client.query<{ accepted: number }>(INGEST_SQL, [
+  if (rows.length === 0) return { status: 'stored', accepted: 0, duplicates: 0 };
+  const result = await db.$client.query<IngestRow>(INGEST_SQL, [
     target.tenantId,
     target.deviceId,
     rows.map((r) => r.metric),
     rows.map((r) => new Date(r.ts).toISOString()),
     rows.map((r) => r.value),
     rows.map((r) => r.seq),
+    guard?.credentialId ?? null,
+    guard?.sealedSecret ?? null,
   ]);
-  const accepted = result.rows[0]?.accepted ?? 0;
-  return { accepted, duplicates: rows.length - accepted };
+  const row = result.rows[0];
+  if (!row) throw new Error('ingest statement returned no row');
+  if (!row.allowed) return { status: 'refused', reason: refusal(row, guard !== undefined) };
+  const outcome = {
+    status: 'stored' as const,
+    accepted: row.accepted,
+    duplicates: rows.length - row.accepted,
+  };
+  const points = rows.flatMap((r): SeqPoint[] =>
+    r.seq === null ? [] : [{ seq: r.seq, ts: r.ts }],
+  );
+  if (points.length === 0) return outcome;
+
+  const changes = trackSeqGaps(cursorBefore(row), openGaps(row), points);
+  const seqGaps: SeqGapSummary = {
+    opened: changes.opened.length,
+    filled: changes.filled.length,
+    resets: changes.resets,
+  };
+  if (seqGaps.opened > 0 || seqGaps.filled > 0) {
+    try {
+      await applySeqGapChanges(db, target, changes);
+    } catch (error) {
+      // The readings are committed: answering an error now would only make the device resend
+      // what we already have. The caller logs it; the gap list is advisory.
+      seqGaps.error = error;
+    }
+  }
+  return { ...outcome, seqGaps };
+}
+
+function refusal(row: IngestRow, guarded: boolean): IngestRefusal {
+  if (row.device_status === null) return 'unknown';
+  if (row.device_status !== 'active') return 'revoked';
+  if (guarded && !row.credential_found) return 'unknown';
+  return row.credential_revoked ? 'revoked' : 'expired';
+}
+
+/**
+ * The device's sequence position before this batch (null: never seen with seq). The cursor row
+ * is updated by every batch with seq and returns its previous position; that update sees the
+ * latest committed row, so concurrent posts of one device serialise on it.
+ */
+function cursorBefore(row: IngestRow): SeqPoint | null {
+  if (row.prev_ts === null || row.prev_seq === null) return null;
+  return { seq: Number(row.prev_seq), ts: new Date(row.prev_ts).getTime() };
+}
+
+function openGaps(row: IngestRow): OpenSeqGap<number>[] {
+  return row.open_gaps.map((g) => ({
+    id: Number(g.id),
+    fromSeq: Number(g.from_seq),
+    toSeq: Number(g.to_seq),
+    afterTs: new Date(g.after_ts).getTime(),
+    beforeTs: new Date(g.before_ts).getTime(),
+  }));
+}
+
+/**
+ * Closes the filled gaps and inserts what is still missing plus the new gaps, in one statement.
+ * A gap another post closed meanwhile is left alone (its remainder came with that post).
+ */
+async function applySeqGapChanges(
+  db: Database,
+  target: { tenantId: string; deviceId: string },
+  changes: SeqGapChanges<number>,
+) {
+  const pieces = [
+    ...changes.filled.flatMap((f) =>
+      f.remaining.map((r) => ({ gapId: f.id as number | null, ...r })),
+    ),
+    ...changes.opened.map((r) => ({ gapId: null, ...r })),
+  ];
+  await db.$client.query(APPLY_GAPS_SQL, [
+    target.tenantId,
+    target.deviceId,
+    changes.filled.map((f) => f.id),
+    pieces.map((p) => p.gapId),
+    pieces.map((p) => p.fromSeq),
+    pieces.map((p) => p.toSeq),
+    pieces.map((p) => new Date(p.afterTs).toISOString()),
+    pieces.map((p) => new Date(p.beforeTs).toISOString()),
+  ]);
+}
+
+export type SeqGap = {
+  fromSeq: number;
+  toSeq: number;
+  afterTs: Date;
+  beforeTs: Date;
+  detectedAt: Date;
+  filledAt: Date | null;
+};
+
+/** A device's sequence gaps (oldest first), scoped by tenant; `openOnly` hides filled ones. */
+export function listSeqGaps(
+  db: Database,
+  tenantId: string,
+  deviceId: string,
+  options: { openOnly?: boolean } = {},
+): Promise<SeqGap[]> {
+  return db
+    .select({
+      fromSeq: deviceSeqGaps.fromSeq,
+      toSeq: deviceSeqGaps.toSeq,
+      afterTs: deviceSeqGaps.afterTs,
+      beforeTs: deviceSeqGaps.beforeTs,
+      detectedAt: deviceSeqGaps.detectedAt,
+      filledAt: deviceSeqGaps.filledAt,
+    })
+    .from(deviceSeqGaps)
+    .where(
+      and(
+        eq(deviceSeqGaps.tenantId, tenantId),
+        eq(deviceSeqGaps.deviceId, deviceId),
+        options.openOnly ? isNull(deviceSeqGaps.filledAt) : undefined,
+      ),
+    )
+    .orderBy(asc(deviceSeqGaps.afterTs), asc(deviceSeqGaps.fromSeq), asc(deviceSeqGaps.id));
 }
 
 // exp() underflow raises in Postgres; clamping at e^-700 changes nothing measurable.
+// Every write is conditioned on `ok` (the guard), so a refused post writes nothing at all.
+// Postgres 17 has no RETURNING OLD: the cursor keeps its previous position in prev_* so the
+// upsert can return it.
 const INGEST_SQL = `
-with input as (
+with guard as (
+  select d.status, c.id is not null as credential_found, c.revoked_at, c.valid_until
+  from devices d
+  left join device_credentials c
+    on c.tenant_id = d.tenant_id and c.device_id = d.id and c.id = $7 and c.secret_ciphertext = $8
+  where d.tenant_id = $1 and d.id = $2
+), ok as (
+  select 1 from guard
+  where status = 'active'
+    and ($7::text is null
+         or (credential_found and revoked_at is null and (valid_until is null or valid_until > now())))
+), input as (
   select * from unnest($3::text[], $4::timestamptz[], $5::float8[], $6::int8[]) as i(metric, ts, value, seq)
+  where exists (select 1 from ok)
 ), ins as (
   insert into readings (tenant_id, device_id, metric, ts, value, seq)
   select $1, $2, metric, ts, value, seq from input
@@ -56,6 +242,40 @@ with input as (
     ts = excluded.ts, value = excluded.value, seq = excluded.seq, received_at = now()
   where excluded.ts > l.ts
 ), seen as (
-  update devices set last_seen_at = now() where tenant_id = $1 and id = $2
+  update devices set last_seen_at = now() where tenant_id = $1 and id = $2 and exists (select 1 from ok)
+), cursor as (
+  insert into device_seq_cursors as s (tenant_id, device_id, seq, ts)
+  select $1, $2, seq, ts from input where seq is not null order by ts desc, seq desc limit 1
+  on conflict (device_id) do update set
+    prev_seq = s.seq, prev_ts = s.ts,
+    seq = case when excluded.ts > s.ts then excluded.seq else s.seq end,
+    ts = greatest(s.ts, excluded.ts)
+  returning prev_seq, prev_ts
+), gaps as (
+  select g.id, g.from_seq, g.to_seq, g.after_ts, g.before_ts
+  from device_seq_gaps g, (select min(seq) as lo, max(seq) as hi from input) b
+  where g.device_id = $2 and g.tenant_id = $1 and g.filled_at is null
+    and g.to_seq >= b.lo and g.from_seq <= b.hi
 )
-select count(*)::int as accepted from ins`;
+select (select count(*)::int from ins) as accepted,
+       exists (select 1 from ok) as allowed,
+       (select status from guard) as device_status,
+       (select credential_found from guard) as credential_found,
+       (select revoked_at is not null from guard) as credential_revoked,
+       c.prev_seq::text, c.prev_ts,
+       coalesce((select json_agg(gaps) from gaps), '[]') as open_gaps
+from (select 1) one left join cursor c on true`;
+
+const APPLY_GAPS_SQL = `
+with closed as (
+  update device_seq_gaps set filled_at = now()
+  where tenant_id = $1 and device_id = $2 and filled_at is null and id = any($3::int8[])
+  returning id, detected_at
+), pieces as (
+  select * from unnest($4::int8[], $5::int8[], $6::int8[], $7::timestamptz[], $8::timestamptz[])
+    as p(gap_id, from_seq, to_seq, after_ts, before_ts)
+)
+insert into device_seq_gaps (tenant_id, device_id, from_seq, to_seq, after_ts, before_ts, detected_at)
+select $1, $2, p.from_seq, p.to_seq, p.after_ts, p.before_ts, coalesce(c.detected_at, now())
+from pieces p left join closed c on c.id = p.gap_id
+where p.gap_id is null or c.id is not null`;

@@ -1,6 +1,7 @@
 export * from './api-keys.js';
 export * from './audit-log.js';
 export * from './device-credentials.js';
+export * from './device-seq.js';
 export * from './devices.js';
 export * from './facilities.js';
 export * from './memberships.js';

@@ -12,7 +12,7 @@ import { tstz } from './columns.js';
 import { devices } from './devices.js';
 
 /** Rows that belong to a device: the composite key keeps them inside the device's tenant. */
-const ownedByDevice = (name: string, t: { tenantId: AnyPgColumn; deviceId: AnyPgColumn }) =>
+export const ownedByDevice = (name: string, t: { tenantId: AnyPgColumn; deviceId: AnyPgColumn }) =>
   foreignKey({
     name,
     columns: [t.tenantId, t.deviceId],

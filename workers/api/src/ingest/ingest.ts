@@ -5,9 +5,16 @@ import {
   type RejectedReading,
   verifyDeviceSignature,
 } from '@anythingiot/core';
-import { findDeviceAuth, ingestReadings, pgErrorCode } from '@anythingiot/db';
+import {
+  type Database,
+  type DeviceAuth,
+  type DeviceCredentialAuth,
+  ingestReadings,
+  pgErrorCode,
+} from '@anythingiot/db';
 import type { AppDeps } from '../deps.js';
-import { isReplay, rateLimited } from './redis-guard.js';
+import { invalidateDeviceAuth, loadDeviceAuth, reloadDeviceAuth } from './credential-cache.js';
+import { isReplay, optionalRedis, rateLimited } from './redis-guard.js';
 
 export type IngestInput = {
   deviceId: string | undefined;
@@ -31,10 +38,14 @@ const unauthenticated = (reason: string, message: string) =>
  * A device post, end to end: authenticate (signature over the raw bytes, timestamp window,
  * replay), validate and normalise, store in one statement. A device gets 2xx only after its
  * readings are committed; bad input changes nothing.
+ *
+ * With the device's credentials cached in Redis, a post costs one database round trip: the
+ * ingest statement itself re-checks that the device is active and the credential that verified
+ * is still valid, so a revocation the cache never heard of still takes effect at once.
  */
 export async function ingest(
   deps: AppDeps,
-  db: Parameters<typeof findDeviceAuth>[0],
+  db: Database,
   input: IngestInput,
 ): Promise<IngestResult> {
   const { deviceId, timestamp, signature, rawBody } = input;
@@ -43,22 +54,20 @@ export async function ingest(
       reason: 'missing_headers',
     });
   }
-  const auth = await storage(() => findDeviceAuth(db, deviceId));
-  // Unknown device and wrong signature get the same answer, so ids cannot be enumerated.
-  const badSignature = unauthenticated('bad_signature', 'The signature does not match.');
-  if (!auth) throw badSignature;
-  if (auth.status === 'revoked') throw unauthenticated('revoked', 'This device has been revoked.');
-  const keyring = await deps.keyring();
-  let verified = false;
-  // Usually one secret; two only during a rotation grace. Stop at the first that verifies.
-  for (const sealed of auth.sealedSecrets) {
-    const secret = await openSecret(keyring, sealed);
-    if (await verifyDeviceSignature(secret, rawBody, timestamp, signature)) {
-      verified = true;
-      break;
-    }
+  const loaded = await storage(() => loadDeviceAuth(deps, db, deviceId));
+  let auth = loaded.auth;
+  let credential = auth && (await verifiedCredential(deps, auth, input));
+  if (!credential && loaded.source === 'cache' && auth?.status !== 'revoked') {
+    // Maybe a secret rotated since the entry was cached: ask the database once before refusing.
+    // (Revocation is final, so a cached 'revoked' needs no second opinion.)
+    auth = await storage(() => reloadDeviceAuth(deps, db, deviceId));
+    credential = auth && (await verifiedCredential(deps, auth, input));
   }
-  if (!verified) throw badSignature;
+  // Unknown device and wrong signature get the same answer, so ids cannot be enumerated.
+  if (auth?.status === 'revoked') throw revoked();
+  if (!auth || !credential) throw badSignature();
+  const { tenantId } = auth;
+  const guard = { credentialId: credential.id, sealedSecret: credential.sealedSecret };
 
   const now = deps.now();
   const sentAt = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
@@ -91,14 +100,57 @@ export async function ingest(
     });
   }
   const outcome = await storage(() =>
-    ingestReadings(db, { tenantId: auth.tenantId, deviceId }, batch.rows),
+    ingestReadings(db, { tenantId, deviceId }, batch.rows, guard),
   );
+  if (outcome.status === 'refused') {
+    // The cache (or our read) was stale: forget it so the next post sees the database.
+    await optionalRedis(deps, 'devauth-del', () => invalidateDeviceAuth(deps.redis, deviceId));
+    throw outcome.reason === 'revoked' ? revoked() : badSignature();
+  }
+  if (outcome.seqGaps?.error) {
+    deps.log({
+      warning: 'seq_gaps_not_updated',
+      deviceId,
+      error: String((outcome.seqGaps.error as Error)?.message ?? outcome.seqGaps.error),
+    });
+  }
   return {
-    ...outcome,
+    accepted: outcome.accepted,
+    duplicates: outcome.duplicates,
     rejected: batch.rejected,
     serverTime: new Date(deps.now()).toISOString(),
     commands: [],
   };
+}
+
+const badSignature = () => unauthenticated('bad_signature', 'The signature does not match.');
+const revoked = () => unauthenticated('revoked', 'This device has been revoked.');
+
+/**
+ * The credential whose secret signed this request, if any. Usually one secret; two only during
+ * a rotation grace. Stops at the first that verifies.
+ */
+async function verifiedCredential(
+  deps: AppDeps,
+  auth: DeviceAuth,
+  input: IngestInput,
+): Promise<DeviceCredentialAuth | undefined> {
+  if (auth.status !== 'active') return undefined;
+  const keyring = await deps.keyring();
+  for (const credential of auth.credentials) {
+    const secret = await openSecret(keyring, credential.sealedSecret);
+    if (
+      await verifyDeviceSignature(
+        secret,
+        input.rawBody,
+        input.timestamp as string,
+        input.signature as string,
+      )
+    ) {
+      return credential;
+    }
+  }
+  return undefined;
 }
 
 function decodeUtf8(bytes: Uint8Array) {
