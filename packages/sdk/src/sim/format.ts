@@ -6,7 +6,7 @@ export function formatSummary(s: SimSummary): string {
   const at = s.simTime === undefined ? 'starting' : new Date(s.simTime).toISOString().slice(0, 19);
   return (
     `[sim ${at}] ${s.devices} devices (${s.offline} offline, ${s.stopped} stopped) · ` +
-    `generated ${n(s.generated)} · accepted ${n(s.accepted)} · duplicates ${n(s.duplicates)} · ` +
+    `generated ${n(s.generated)} · sent ${n(s.sent)} · accepted ${n(s.accepted)} · ` +
     `buffered ${n(s.buffered)} · errors ${n(s.errors)}`
   );
 }

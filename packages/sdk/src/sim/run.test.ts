@@ -69,6 +69,7 @@ describe('runSimulation against a protocol-checking ingest server', () => {
     expect(events.map((e) => e.type)).toEqual(['offline', 'online']);
     expect(summary).toMatchObject({
       generated: 120,
+      sent: 120,
       accepted: 120,
       buffered: 0,
       errors: 0,
@@ -89,6 +90,32 @@ describe('runSimulation against a protocol-checking ingest server', () => {
     });
     // 17 readings: two full batches, then the partial last one sent when the run ends.
     expect(api.accepted().map((r) => r.readings.length)).toEqual([6, 6, 5]);
+  });
+
+  it("counts readings, not the api's per-metric figures, and rejected readings as errors", async () => {
+    // The real api counts one stored value per metric; the summary must still add up in readings.
+    const api = await server({
+      script: [
+        (readings) => ({
+          status: 200,
+          body: {
+            accepted: readings.length * 6 - 6,
+            duplicates: 0,
+            rejected: [{ index: 0, code: 'too_old' }],
+          },
+        }),
+      ],
+    });
+    const summary = await runSimulation({
+      url: api.url,
+      devices: [{ deviceId: DEVICE_ID, secret: SECRET, kind: 'fridge' }],
+      intervalMs: INTERVAL,
+      batchSize: 4,
+      speed: Number.POSITIVE_INFINITY,
+      start: alignToInterval(Date.now() - 10 * MIN, INTERVAL),
+      durationMs: 8 * INTERVAL,
+    });
+    expect(summary).toMatchObject({ generated: 8, sent: 8, accepted: 7, errors: 1, buffered: 0 });
   });
 
   it('a restart keeps what the last run could not deliver and continues the sequence', async () => {

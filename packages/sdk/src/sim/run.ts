@@ -26,8 +26,10 @@ export type SimSummary = {
   /** Devices that gave up because the api refused them (401/400): they need new credentials. */
   stopped: number;
   generated: number;
+  /** Readings the api acknowledged with a 200 (counted from the buffer, not the api's figures). */
+  sent: number;
+  /** `sent` minus the readings the api rejected individually. */
   accepted: number;
-  duplicates: number;
   /** Readings in device buffers, not yet acknowledged. */
   buffered: number;
   /** Readings the api rejected or the client dropped, plus devices stopped by the api. */
@@ -118,8 +120,8 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     offline: 0,
     stopped: 0,
     generated: 0,
+    sent: 0,
     accepted: 0,
-    duplicates: 0,
     buffered: 0,
     errors: 0,
   };
@@ -169,10 +171,13 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     pendingBy.set(deviceId, await state.store.size());
 
     const account = (result: FlushResult) => {
-      summary.accepted += result.accepted;
-      summary.duplicates += result.duplicates;
-      summary.errors += result.rejected.length;
-      summary.errors += result.dropped.reduce((n, d) => n + d.readings.length, 0);
+      // The api's own `accepted` counts stored values (one per metric), so readings are counted
+      // by what left the buffer: acknowledged, or dropped as unacceptable.
+      const dropped = result.dropped.reduce((n, d) => n + d.readings.length, 0);
+      const acknowledged = (pendingBy.get(deviceId) ?? 0) - result.pending - dropped;
+      summary.sent += acknowledged;
+      summary.accepted += acknowledged - result.rejected.length;
+      summary.errors += result.rejected.length + dropped;
       pendingBy.set(deviceId, result.pending);
     };
 
