@@ -1,11 +1,19 @@
 export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
-export { createApiKey } from './repos/api-keys.js';
+export {
+  type ApiKeyAuth,
+  type ApiKeyInfo,
+  apiKeyRepo,
+  createApiKey,
+  findApiKeyAuth,
+} from './repos/api-keys.js';
 export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repos/audit.js';
 export {
   type Device,
   type DeviceAuth,
   type DeviceCredentialAuth,
+  type DeviceFilter,
+  type DevicePatch,
   deviceRepo,
   findDeviceAuth,
   type NewDevice,

@@ -4,9 +4,29 @@ import { problemResponse, toProblem } from './lib/problem.js';
 import { requestId } from './middleware/request-id.js';
 import { services } from './middleware/services.js';
 import { wideLog } from './middleware/wide-log.js';
+import { registerCreateApiKey } from './routes/api-keys/create.js';
+import { registerListApiKeys } from './routes/api-keys/list.js';
+import { registerRevokeApiKey } from './routes/api-keys/revoke.js';
+import { registerCreateDevice } from './routes/devices/create.js';
+import { registerGetDevice } from './routes/devices/get.js';
+import { registerListDevices } from './routes/devices/list.js';
+import { registerRevokeDevice } from './routes/devices/revoke.js';
+import { registerRotateDeviceSecret } from './routes/devices/rotate-secret.js';
+import { registerUpdateDevice } from './routes/devices/update.js';
+import { registerDocs } from './routes/docs/docs.js';
 import { registerHealthLive } from './routes/health/live.js';
 import { registerHealthReady } from './routes/health/ready.js';
 import { registerIngest } from './routes/ingest/post.js';
+
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'AnythingIoT API',
+    version: '1.0.0',
+    description:
+      'Cold-chain and IoT fleet monitoring. Devices post signed readings to `/v1/ingest`; integrations manage devices and keys with a tenant API key. Errors are RFC 9457 problem+json with a machine-readable `code`.',
+  },
+};
 
 /**
  * Builds the api. The Worker entry, Node tests and Deno all call this with their own deps, so
@@ -34,15 +54,23 @@ export function createApp(deps: AppDeps) {
   registerHealthLive(app);
   registerHealthReady(app);
   registerIngest(app);
+  registerCreateDevice(app);
+  registerListDevices(app);
+  registerGetDevice(app);
+  registerUpdateDevice(app);
+  registerRotateDeviceSecret(app);
+  registerRevokeDevice(app);
+  registerCreateApiKey(app);
+  registerListApiKeys(app);
+  registerRevokeApiKey(app);
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'AnythingIoT API',
-      version: '1.0.0',
-      description: 'Cold-chain and IoT fleet monitoring. Errors are RFC 9457 problem+json.',
-    },
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A tenant API key: `Authorization: Bearer aik_…`',
   });
+  app.doc31('/openapi.json', OPENAPI_INFO);
+  registerDocs(app, OPENAPI_INFO);
 
   app.notFound((c) =>
     problemResponse(c, {

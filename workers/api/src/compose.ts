@@ -35,6 +35,7 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       keyring ??= parseKeyring(env.SECRETS_KEYRING);
       return keyring;
     },
+    apiKeyRatePerMinute: env.API_KEY_RATE_LIMIT_PER_MINUTE,
     ingest: {
       timestampWindowMs: env.INGEST_TIMESTAMP_WINDOW_SECONDS * 1_000,
       ratePerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,

@@ -20,6 +20,8 @@ export type AppDeps = {
   /** Device-secret keys, parsed once on first use (Web Crypto import is async). */
   keyring(): Promise<Keyring>;
   ingest: { timestampWindowMs: number; ratePerMinute: number };
+  /** Requests per minute one tenant API key may make (fixed window in Redis). */
+  apiKeyRatePerMinute: number;
 };
 
 /** Per-request values handlers read from `c.var`. */

@@ -20,6 +20,8 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   INGEST_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Posts per device per minute before 429. */
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per minute one tenant API key may make. */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 

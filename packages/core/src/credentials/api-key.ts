@@ -15,6 +15,8 @@ export const API_KEY_SCOPES = [
   'facilities:write',
   'alerts:read',
   'alerts:write',
+  'api_keys:read',
+  'api_keys:write',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
@@ -26,6 +28,11 @@ export async function newApiKey(): Promise<NewApiKey> {
   const secret = bytesToBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const key = `${prefix}_${secret}`;
   return { key, prefix, hash: await hashApiKey(key) };
+}
+
+/** True for a string shaped like one of our keys (cheap check before hashing and a lookup). */
+export function looksLikeApiKey(value: string): boolean {
+  return /^aik_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$/.test(value);
 }
 
 /** The storage hash of an API key (hex SHA-256). */

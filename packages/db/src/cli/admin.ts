@@ -146,8 +146,8 @@ async function run(cmd: string): Promise<Record<string, unknown>> {
       };
     }
     case 'revoke-device': {
-      if (!(await deviceRepo(db, tenant()).revoke(device(), meta)))
-        throw new UsageError('no device with that id in that tenant');
+      const revoked = await deviceRepo(db, tenant()).revoke(device(), meta);
+      if (!revoked) throw new UsageError('no device with that id in that tenant');
       return { device: device(), status: 'revoked' };
     }
     default:

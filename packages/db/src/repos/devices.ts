@@ -1,7 +1,7 @@
 import { type Actor, newId } from '@anythingiot/core';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { deviceCredentials, devices } from '../schema/index.js';
+import { deviceCredentials, deviceLatest, devices } from '../schema/index.js';
 import { appendAudit } from './audit.js';
 
 export type Device = typeof devices.$inferSelect;
@@ -12,6 +12,10 @@ export type NewDevice = {
   tags?: string[];
   expectedIntervalSeconds?: number;
 };
+export type DevicePatch = Partial<
+  Pick<Device, 'name' | 'facilityId' | 'model' | 'tags' | 'expectedIntervalSeconds'>
+>;
+export type DeviceFilter = { facilityId?: string; status?: Device['status']; tag?: string };
 type Meta = { actor: Actor; requestId: string | null };
 
 /** What ingest needs to authenticate a device: its tenant, status and usable secrets. */
@@ -177,15 +181,26 @@ export function deviceRepo(db: Database, tenantId: string) {
       });
     },
 
-    /** Revokes the device and every secret at once. Returns false for an unknown device. */
-    revoke(id: string, meta: Meta): Promise<boolean> {
+    /**
+     * Revokes the device and every secret at once. `undefined` when the device is not in this
+     * tenant; `'already_revoked'` when there was nothing to do (nothing is audited twice).
+     */
+    revoke(id: string, meta: Meta): Promise<Device | 'already_revoked' | undefined> {
       return db.transaction(async (tx) => {
         const [device] = await tx
           .update(devices)
           .set({ status: 'revoked', updatedAt: new Date() })
-          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
-          .returning({ id: devices.id });
-        if (!device) return false;
+          .where(
+            and(eq(devices.tenantId, tenantId), eq(devices.id, id), eq(devices.status, 'active')),
+          )
+          .returning();
+        if (!device) {
+          const [exists] = await tx
+            .select({ id: devices.id })
+            .from(devices)
+            .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)));
+          return exists ? 'already_revoked' : undefined;
+        }
         await tx
           .update(deviceCredentials)
           .set({ revokedAt: new Date() })
@@ -197,8 +212,89 @@ export function deviceRepo(db: Database, tenantId: string) {
             ),
           );
         await audit(tx, meta, 'device.revoke', id, { status: 'active' }, { status: 'revoked' });
-        return true;
+        return device;
       });
+    },
+
+    /** One page of devices in creation order; pass the previous page's last device as `after`. */
+    list(
+      filter: DeviceFilter,
+      page: { limit: number; after?: { createdAt: Date; id: string } },
+    ): Promise<Device[]> {
+      const conditions = [eq(devices.tenantId, tenantId)];
+      if (filter.facilityId) conditions.push(eq(devices.facilityId, filter.facilityId));
+      if (filter.status) conditions.push(eq(devices.status, filter.status));
+      if (filter.tag) conditions.push(arrayContains(devices.tags, [filter.tag]));
+      if (page.after) {
+        conditions.push(
+          or(
+            gt(devices.createdAt, page.after.createdAt),
+            and(eq(devices.createdAt, page.after.createdAt), gt(devices.id, page.after.id)),
+          ) as SQL,
+        );
+      }
+      return db
+        .select()
+        .from(devices)
+        .where(and(...conditions))
+        .orderBy(asc(devices.createdAt), asc(devices.id))
+        .limit(page.limit);
+    },
+
+    /** Changes the given fields; audited with before and after. `undefined` if not in tenant. */
+    update(id: string, patch: DevicePatch, meta: Meta): Promise<Device | undefined> {
+      return db.transaction(async (tx) => {
+        const [before] = await tx
+          .select()
+          .from(devices)
+          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
+          .for('update');
+        if (!before) return undefined;
+        const [after] = await tx
+          .update(devices)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
+          .returning();
+        const changed = Object.keys(patch) as (keyof DevicePatch)[];
+        await audit(
+          tx,
+          meta,
+          'device.update',
+          id,
+          Object.fromEntries(changed.map((k) => [k, before[k]])),
+          Object.fromEntries(changed.map((k) => [k, after?.[k]])),
+        );
+        return after;
+      });
+    },
+
+    /** The newest value of each metric (by event time), for status panels and tiles. */
+    latest(id: string) {
+      return db
+        .select({
+          metric: deviceLatest.metric,
+          value: deviceLatest.value,
+          ts: deviceLatest.ts,
+          seq: deviceLatest.seq,
+          receivedAt: deviceLatest.receivedAt,
+        })
+        .from(deviceLatest)
+        .where(and(eq(deviceLatest.tenantId, tenantId), eq(deviceLatest.deviceId, id)))
+        .orderBy(asc(deviceLatest.metric));
+    },
+
+    /** The device's secrets as metadata only (never the ciphertext), newest first. */
+    credentials(id: string) {
+      return db
+        .select({
+          id: deviceCredentials.id,
+          createdAt: deviceCredentials.createdAt,
+          validUntil: deviceCredentials.validUntil,
+          revokedAt: deviceCredentials.revokedAt,
+        })
+        .from(deviceCredentials)
+        .where(and(eq(deviceCredentials.tenantId, tenantId), eq(deviceCredentials.deviceId, id)))
+        .orderBy(desc(deviceCredentials.createdAt), desc(deviceCredentials.id));
     },
   };
 }

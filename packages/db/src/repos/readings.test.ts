@@ -183,7 +183,8 @@ describe('device credentials', () => {
     // A zero grace retires the previous secrets immediately.
     expect(await repo.rotateSecret(deviceId, 'v1.sealed.c', 1, 0, meta)).toBe(true);
     expect(await sealed(deviceId)).toEqual(['v1.sealed.c']);
-    expect(await repo.revoke(deviceId, meta)).toBe(true);
+    expect(await repo.revoke(deviceId, meta)).toMatchObject({ id: deviceId, status: 'revoked' });
+    expect(await repo.revoke(deviceId, meta)).toBe('already_revoked');
     expect(await findDeviceAuth(tdb.handle.db, deviceId)).toMatchObject({
       status: 'revoked',
       credentials: [],
@@ -196,7 +197,7 @@ describe('device credentials', () => {
     expect(
       await deviceRepo(tdb.handle.db, b.tenantId).rotateSecret(a.deviceId, 'x', 1, 0, meta),
     ).toBe(false);
-    expect(await deviceRepo(tdb.handle.db, b.tenantId).revoke(a.deviceId, meta)).toBe(false);
+    expect(await deviceRepo(tdb.handle.db, b.tenantId).revoke(a.deviceId, meta)).toBeUndefined();
     expect(await sealed(a.deviceId)).toEqual(['v1.sealed.a']);
   });
 });

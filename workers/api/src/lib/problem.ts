@@ -2,6 +2,7 @@ import { type DomainErrorCode, type FieldError, isDomainError } from '@anythingi
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isStorageUnavailable } from './storage.js';
 
 /** RFC 9457 problem details, plus our `code` and field `errors`. */
 export type Problem = {
@@ -73,6 +74,18 @@ export function toProblem(c: Context, err: unknown): Response {
     });
   }
   c.set('error', err);
+  if (isStorageUnavailable(err)) {
+    return problemResponse(
+      c,
+      {
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'Storage is unavailable; retry later.',
+        code: 'storage_unavailable',
+      },
+      5,
+    );
+  }
   return problemResponse(c, {
     title: 'Internal error',
     status: 500,

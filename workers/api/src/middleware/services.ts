@@ -2,6 +2,7 @@ import type { DbHandle } from '@anythingiot/db';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppDeps, AppEnv } from '../deps.js';
+import { toProblem } from '../lib/problem.js';
 
 /**
  * Puts the dependencies on the context and gives the request a lazily opened database that is
@@ -17,6 +18,11 @@ export function services(deps: AppDeps) {
     });
     try {
       await next();
+    } catch (err) {
+      // Hono hands only Error instances to onError; the Neon driver rejects with a WebSocket
+      // ErrorEvent when it cannot connect. Answer those through the same mapping here.
+      if (err instanceof Error) throw err;
+      c.res = toProblem(c, err);
     } finally {
       if (handle)
         await afterResponse(

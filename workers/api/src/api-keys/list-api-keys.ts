@@ -1,0 +1,7 @@
+import { type ApiKeyInfo, apiKeyRepo } from '@anythingiot/db';
+import type { TenantCtx } from '../auth/tenant-ctx.js';
+
+/** The tenant's keys, revoked ones included (with when), so people can see what existed. */
+export function listApiKeys({ ctx }: { ctx: TenantCtx }): Promise<ApiKeyInfo[]> {
+  return apiKeyRepo(ctx.db, ctx.tenantId).list();
+}

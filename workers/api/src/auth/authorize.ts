@@ -1,0 +1,60 @@
+import { type ApiKeyScope, DomainError, hashApiKey, looksLikeApiKey } from '@anythingiot/core';
+import { findApiKeyAuth } from '@anythingiot/db';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../deps.js';
+import { fixedWindowExceeded } from '../lib/rate-limit.js';
+import type { TenantCtx } from './tenant-ctx.js';
+
+const unauthenticated = (reason: string, message: string) =>
+  new DomainError('UNAUTHENTICATED', message, { reason });
+
+/**
+ * Route middleware: authenticates `Authorization: Bearer aik_…`, checks the route's scope,
+ * applies the per-key rate limit, and puts the tenant context on `c.var.ctx`. Every tenant
+ * route declares it, so a route without it has no `ctx` to work with (it would not type-check).
+ *
+ * Answers: no or malformed credential → 401 `missing_credential`; unknown, revoked or expired
+ * key → 401 `invalid_credential` (one answer, so nothing about other keys leaks); a valid key
+ * without the scope → 403 `missing_scope`; over the rate → 429 with Retry-After.
+ */
+export function authorize(scope: ApiKeyScope) {
+  return createMiddleware<AppEnv & { Variables: { ctx: TenantCtx } }>(async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) {
+      throw unauthenticated(
+        'missing_credential',
+        'Send an API key as "Authorization: Bearer aik_…".',
+      );
+    }
+    const invalid = unauthenticated('invalid_credential', 'The API key is not valid.');
+    if (!looksLikeApiKey(token)) throw invalid;
+    const key = await findApiKeyAuth(c.var.db(), await hashApiKey(token));
+    if (!key) throw invalid;
+    if (!key.scopes.includes(scope)) {
+      throw new DomainError('FORBIDDEN', `This API key lacks the "${scope}" scope.`, {
+        reason: 'missing_scope',
+      });
+    }
+    const retryAfterSeconds = await fixedWindowExceeded(
+      c.var.deps,
+      `rate:api-key:${key.id}`,
+      c.var.deps.apiKeyRatePerMinute,
+    );
+    if (retryAfterSeconds !== undefined) {
+      throw new DomainError('RATE_LIMITED', 'Too many requests with this API key.', {
+        reason: 'rate_limited',
+        retryAfterSeconds,
+      });
+    }
+    c.set('ctx', {
+      tenantId: key.tenantId,
+      actor: { type: 'apiKey', id: key.id },
+      scopes: key.scopes,
+      requestId: c.var.requestId,
+      db: c.var.db(),
+      deps: c.var.deps,
+    });
+    await next();
+  });
+}

@@ -1,0 +1,27 @@
+import { newDeviceSecret, sealSecret } from '@anythingiot/core';
+import { type Device, deviceRepo, type NewDevice } from '@anythingiot/db';
+import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { assertFacilityInTenant } from './facility-check.js';
+
+/**
+ * Registers a device and issues its first secret. The plaintext secret exists only in this
+ * answer: it is stored sealed with the keyring and never shown again.
+ */
+export async function createDevice({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: NewDevice;
+}): Promise<{ device: Device; secret: string }> {
+  await assertFacilityInTenant(ctx, input.facilityId);
+  const keyring = await ctx.deps.keyring();
+  const secret = newDeviceSecret();
+  const device = await deviceRepo(ctx.db, ctx.tenantId).create(
+    input,
+    await sealSecret(keyring, secret),
+    keyring.current,
+    auditMeta(ctx),
+  );
+  return { device, secret };
+}

@@ -1,0 +1,24 @@
+import { isId } from '@anythingiot/core';
+import { type Device, type DevicePatch, deviceRepo } from '@anythingiot/db';
+import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { deviceNotFound } from './device-errors.js';
+import { assertFacilityInTenant } from './facility-check.js';
+
+/** Renames, moves (facility), retags or re-paces a device; audited with before and after. */
+export async function updateDevice({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { id: string; patch: DevicePatch };
+}): Promise<Device> {
+  if (!isId('device', input.id)) throw deviceNotFound(input.id);
+  await assertFacilityInTenant(ctx, input.patch.facilityId);
+  const device = await deviceRepo(ctx.db, ctx.tenantId).update(
+    input.id,
+    input.patch,
+    auditMeta(ctx),
+  );
+  if (!device) throw deviceNotFound(input.id);
+  return device;
+}
