@@ -1,5 +1,5 @@
 import { isId } from '@anythingiot/core';
-import { type Device, deviceRepo } from '@anythingiot/db';
+import { type Device, deviceRepo, listSeqGaps, type SeqGap } from '@anythingiot/db';
 import type { TenantCtx } from '../auth/tenant-ctx.js';
 import { deviceNotFound } from './device-errors.js';
 
@@ -7,9 +7,11 @@ export type DeviceDetail = {
   device: Device;
   latest: Awaited<ReturnType<ReturnType<typeof deviceRepo>['latest']>>;
   credentials: Awaited<ReturnType<ReturnType<typeof deviceRepo>['credentials']>>;
+  /** Sequence ranges the device numbered but never delivered (yet); backfill closes them. */
+  openSeqGaps: SeqGap[];
 };
 
-/** A device with its latest values and its credentials' metadata (never a secret). */
+/** A device with its latest values, open sequence gaps and credential metadata (no secret). */
 export async function getDevice({
   ctx,
   input,
@@ -21,9 +23,10 @@ export async function getDevice({
   const repo = deviceRepo(ctx.db, ctx.tenantId);
   const device = await repo.get(input.id);
   if (!device) throw deviceNotFound(input.id);
-  const [latest, credentials] = await Promise.all([
+  const [latest, credentials, openSeqGaps] = await Promise.all([
     repo.latest(input.id),
     repo.credentials(input.id),
+    listSeqGaps(ctx.db, ctx.tenantId, input.id, { openOnly: true }),
   ]);
-  return { device, latest, credentials };
+  return { device, latest, credentials, openSeqGaps };
 }

@@ -1,6 +1,7 @@
 import { DomainError, isId, newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { deviceRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { forgetCachedCredentials } from './credential-cache-invalidation.js';
 import { deviceNotFound } from './device-errors.js';
 
 /**
@@ -38,6 +39,7 @@ export async function rotateDeviceSecret({
       reason: 'device_revoked',
     });
   }
+  await forgetCachedCredentials(ctx, input.id);
   return {
     secret,
     previousSecretValidUntil: new Date(ctx.deps.now() + input.graceSeconds * 1_000),

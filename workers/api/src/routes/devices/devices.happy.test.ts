@@ -1,14 +1,20 @@
 import { signDeviceRequest } from '@anythingiot/core';
 import { facilityRepo, listAudit } from '@anythingiot/db';
+import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.js';
 import { call, seedTenant } from '../../../test/tenant-fixtures.js';
 
 let t: TestApp;
 let tenant: { tenantId: string; key: string };
+let redis: Redis;
 beforeAll(async () => {
   t = await createTestApp('api_devices');
   tenant = await seedTenant(t.db);
+  redis = new Redis({
+    url: t.db.env.UPSTASH_REDIS_REST_URL ?? '',
+    token: t.db.env.UPSTASH_REDIS_REST_TOKEN ?? '',
+  });
 });
 afterAll(() => t?.db.drop());
 
@@ -16,10 +22,14 @@ const api = (method: string, path: string, body?: unknown, key = tenant.key) =>
   call(t.app, key, method, path, body);
 
 /** What a device does: sign the raw body + timestamp with its secret and post it. */
-async function devicePost(deviceId: string, secret: string, temperature: number, ts = Date.now()) {
-  const body = JSON.stringify({
-    readings: [{ ts: new Date(ts - 1_000).toISOString(), metrics: { temperature, battery: 90 } }],
-  });
+function devicePost(deviceId: string, secret: string, temperature: number, ts = Date.now()) {
+  return devicePostReadings(deviceId, secret, [
+    { ts: new Date(ts - 1_000).toISOString(), metrics: { temperature, battery: 90 } },
+  ]);
+}
+
+async function devicePostReadings(deviceId: string, secret: string, readings: unknown[]) {
+  const body = JSON.stringify({ readings });
   const timestamp = String(Date.now());
   return t.app.request('/v1/ingest', {
     method: 'POST',
@@ -177,10 +187,13 @@ describe('devices API', () => {
   it('revokes at once: the device’s next post is refused and nothing more is stored', async () => {
     const { device, secret } = await register();
     expect((await devicePost(device.id, secret, 3)).status).toBe(200);
+    expect(await redis.exists(`devauth:v1:${device.id}`)).toBe(1);
     const res = await api('POST', `/v1/devices/${device.id}/revoke`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: device.id, status: 'revoked' });
 
+    // The credential cache entry the first post filled is gone, not merely outvoted.
+    expect(await redis.exists(`devauth:v1:${device.id}`)).toBe(0);
     const refused = await devicePost(device.id, secret, 3.1, Date.now() + 500);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ code: 'revoked' });
@@ -189,5 +202,23 @@ describe('devices API', () => {
       [device.id],
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it('shows sequence numbers a device never delivered, until backfill closes the gap', async () => {
+    const { device, secret } = await register();
+    const at = (minutesAgo: number, seq: number) => ({
+      ts: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      seq,
+      metrics: { temperature: 4 },
+    });
+    expect((await devicePostReadings(device.id, secret, [at(10, 1), at(9, 2)])).status).toBe(200);
+    // seq 3 and 4 were lost on the way (the device was offline and its buffer overflowed).
+    expect((await devicePostReadings(device.id, secret, [at(6, 5)])).status).toBe(200);
+    const withGap = await (await api('GET', `/v1/devices/${device.id}`)).json();
+    expect(withGap.openSeqGaps).toMatchObject([{ fromSeq: 3, toSeq: 4 }]);
+
+    expect((await devicePostReadings(device.id, secret, [at(8, 3), at(7, 4)])).status).toBe(200);
+    const filled = await (await api('GET', `/v1/devices/${device.id}`)).json();
+    expect(filled.openSeqGaps).toEqual([]);
   });
 });

@@ -70,6 +70,17 @@ export const DeviceDetailSchema = DeviceSchema.extend({
       revokedAt: z.string().nullable(),
     }),
   ),
+  openSeqGaps: z
+    .array(
+      z.object({
+        fromSeq: z.number().int(),
+        toSeq: z.number().int(),
+        afterTs: z.string().openapi({ description: 'Event time of the last reading before' }),
+        beforeTs: z.string().openapi({ description: 'Event time of the first reading after' }),
+        detectedAt: z.string(),
+      }),
+    )
+    .openapi({ description: 'Sequence numbers never delivered; backfill closes them' }),
 }).openapi('DeviceDetail');
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -103,6 +114,13 @@ export function presentDeviceDetail(d: DeviceDetail): z.infer<typeof DeviceDetai
       createdAt: c.createdAt.toISOString(),
       validUntil: iso(c.validUntil),
       revokedAt: iso(c.revokedAt),
+    })),
+    openSeqGaps: d.openSeqGaps.map((g) => ({
+      fromSeq: g.fromSeq,
+      toSeq: g.toSeq,
+      afterTs: g.afterTs.toISOString(),
+      beforeTs: g.beforeTs.toISOString(),
+      detectedAt: g.detectedAt.toISOString(),
     })),
   };
 }
