@@ -21,6 +21,7 @@ export {
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
 export {
+  ensureReadingPartitions,
   type IngestGuard,
   type IngestOutcome,
   type IngestRefusal,

@@ -17,6 +17,7 @@ import { registerDocs } from './routes/docs/docs.js';
 import { registerHealthLive } from './routes/health/live.js';
 import { registerHealthReady } from './routes/health/ready.js';
 import { registerIngest } from './routes/ingest/post.js';
+import { registerEnsurePartitionsJob } from './routes/jobs/ensure-partitions.js';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   registerHealthLive(app);
   registerHealthReady(app);
   registerIngest(app);
+  registerEnsurePartitionsJob(app);
   registerCreateDevice(app);
   registerListDevices(app);
   registerGetDevice(app);

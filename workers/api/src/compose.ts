@@ -1,6 +1,6 @@
 import { type Keyring, parseKeyring } from '@anythingiot/core';
 import { createDb, dbConfigFromEnv } from '@anythingiot/db';
-import { Client as QStashClient } from '@upstash/qstash';
+import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
 import type { WorkerEnv } from './env.js';
@@ -28,6 +28,10 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       baseUrl: env.QSTASH_URL,
       token: env.QSTASH_TOKEN,
       retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
+    }),
+    qstashReceiver: new QStashReceiver({
+      currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY,
+      nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY,
     }),
     log: extras.log ?? ((event) => console.log(JSON.stringify(event))),
     now: () => Date.now(),

@@ -1,6 +1,6 @@
 import type { Keyring } from '@anythingiot/core';
 import type { Database, DbHandle } from '@anythingiot/db';
-import type { Client as QStashClient } from '@upstash/qstash';
+import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 
 /** One structured log line (a "wide event"): everything known about one request or job. */
@@ -15,6 +15,8 @@ export type AppDeps = {
   openDb(): DbHandle;
   redis: Redis;
   qstash: QStashClient;
+  /** Checks the `Upstash-Signature` of QStash callbacks (/v1/jobs/*). */
+  qstashReceiver: Pick<QStashReceiver, 'verify'>;
   log(event: LogEvent): void;
   now(): number;
   /** Device-secret keys, parsed once on first use (Web Crypto import is async). */

@@ -279,3 +279,24 @@ insert into device_seq_gaps (tenant_id, device_id, from_seq, to_seq, after_ts, b
 select $1, $2, p.from_seq, p.to_seq, p.after_ts, p.before_ts, coalesce(c.detected_at, now())
 from pieces p left join closed c on c.id = p.gap_id
 where p.gap_id is null or c.id is not null`;
+
+/**
+ * Creates the missing monthly partitions of `readings` from `now`'s month through `monthsAhead`
+ * months ahead (the same horizon migration 0002 set up); returns how many it created. Safe to
+ * repeat and to run concurrently; rows that fell into the DEFAULT partition meanwhile are moved
+ * into their month (migration 0004).
+ */
+export async function ensureReadingPartitions(
+  db: Database,
+  now: Date,
+  monthsAhead = 3,
+): Promise<number> {
+  const result = await db.$client.query<{ created: number }>(
+    `select readings_ensure_partitions(
+       date_trunc('month', $1::timestamptz at time zone 'UTC')::date,
+       (($1::timestamptz at time zone 'UTC') + make_interval(months => $2))::date
+     ) as created`,
+    [now.toISOString(), monthsAhead],
+  );
+  return result.rows[0]?.created ?? 0;
+}

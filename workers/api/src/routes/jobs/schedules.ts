@@ -1,0 +1,30 @@
+import type { Client } from '@upstash/qstash';
+import { ENSURE_PARTITIONS_PATH } from './ensure-partitions.js';
+
+/**
+ * The QStash schedules the api needs. Fixed ids make creation an upsert: running
+ * `npm run jobs:schedule` again (every deploy) updates them instead of adding copies.
+ */
+export const JOB_SCHEDULES = [
+  {
+    scheduleId: 'anythingiot-ensure-partitions',
+    path: ENSURE_PARTITIONS_PATH,
+    // Daily, off the hour: a missed day or two is harmless, the horizon is three months.
+    cron: '17 3 * * *',
+  },
+] as const;
+
+/** Creates or updates every job schedule so QStash calls the api at `apiBaseUrl`. */
+export async function ensureJobSchedules(qstash: Client, apiBaseUrl: string) {
+  const ids: string[] = [];
+  for (const job of JOB_SCHEDULES) {
+    const { scheduleId } = await qstash.schedules.create({
+      scheduleId: job.scheduleId,
+      destination: new URL(job.path, apiBaseUrl).toString(),
+      cron: job.cron,
+      retries: 3,
+    });
+    ids.push(scheduleId);
+  }
+  return ids;
+}
