@@ -30,5 +30,6 @@ export {
   type SeqGap,
   type SeqGapSummary,
 } from './repos/readings.js';
+export { type BucketPoint, bucketSeries, type RawPoint, rawSeries } from './repos/series.js';
 export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
 export * as schema from './schema/index.js';

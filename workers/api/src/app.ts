@@ -10,6 +10,7 @@ import { registerRevokeApiKey } from './routes/api-keys/revoke.js';
 import { registerCreateDevice } from './routes/devices/create.js';
 import { registerGetDevice } from './routes/devices/get.js';
 import { registerListDevices } from './routes/devices/list.js';
+import { registerGetReadings } from './routes/devices/readings.js';
 import { registerRevokeDevice } from './routes/devices/revoke.js';
 import { registerRotateDeviceSecret } from './routes/devices/rotate-secret.js';
 import { registerUpdateDevice } from './routes/devices/update.js';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
   registerCreateDevice(app);
   registerListDevices(app);
   registerGetDevice(app);
+  registerGetReadings(app);
   registerUpdateDevice(app);
   registerRotateDeviceSecret(app);
   registerRevokeDevice(app);

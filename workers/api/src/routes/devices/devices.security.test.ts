@@ -30,3 +30,9 @@ securityMatrix({
   scope: 'devices:write',
   resource: 'device',
 });
+securityMatrix({
+  method: 'GET',
+  path: (id) => `${device(id)}/readings`,
+  scope: 'readings:read',
+  resource: 'device',
+});

@@ -1,0 +1,120 @@
+import {
+  aggregateOf,
+  CANONICAL_METRICS,
+  CUSTOM_METRIC,
+  DomainError,
+  isId,
+  mktFromSums,
+  planReadingsQuery,
+  type Resolution,
+  ROLLUP_RESOLUTIONS,
+  type SeriesSummary,
+  summarise,
+} from '@anythingiot/core';
+import { bucketSeries, deviceRepo, rawSeries } from '@anythingiot/db';
+import type { TenantCtx } from '../auth/tenant-ctx.js';
+import { deviceNotFound } from './device-errors.js';
+
+/** More raw points than a chart or an export of 6 h needs; beyond it the answer says so. */
+export const MAX_RAW_POINTS = 10_000;
+const DEFAULT_RANGE_MS = 24 * 3_600_000;
+
+export type ReadingsQuery = {
+  id: string;
+  metric: string;
+  from?: Date;
+  to?: Date;
+  resolution: Resolution | 'auto';
+};
+
+export type SeriesPoint =
+  | { ts: Date; value: number; seq: number | null }
+  | { ts: Date; count: number; min: number; max: number; mean: number; mkt: number | null };
+
+export type ReadingSeries = {
+  deviceId: string;
+  metric: string;
+  unit: string | null;
+  resolution: Resolution;
+  from: Date;
+  to: Date;
+  points: SeriesPoint[];
+  /** Raw series cut at MAX_RAW_POINTS: ask for a shorter range or a coarser resolution. */
+  truncated: boolean;
+  summary: SeriesSummary | null;
+};
+
+/**
+ * One metric of one device over a range (default: the last 24 h), raw or in buckets folded
+ * from the 1-minute rollups, with count/min/max/mean and, for temperature, MKT.
+ */
+export async function getReadings({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: ReadingsQuery;
+}): Promise<ReadingSeries> {
+  if (!isId('device', input.id)) throw deviceNotFound(input.id);
+  if (!(input.metric in CANONICAL_METRICS) && !CUSTOM_METRIC.test(input.metric)) {
+    throw new DomainError('VALIDATION', `"${input.metric}" is not a metric name.`, {
+      errors: [{ path: 'metric', message: 'unknown metric name' }],
+    });
+  }
+  const to = input.to?.getTime() ?? ctx.deps.now();
+  const plan = planReadingsQuery({
+    from: input.from?.getTime() ?? to - DEFAULT_RANGE_MS,
+    to,
+    resolution: input.resolution,
+  });
+  if (!(await deviceRepo(ctx.db, ctx.tenantId).get(input.id))) throw deviceNotFound(input.id);
+
+  const unit =
+    input.metric in CANONICAL_METRICS
+      ? CANONICAL_METRICS[input.metric as keyof typeof CANONICAL_METRICS].unit
+      : null;
+  const base = { deviceId: input.id, metric: input.metric, unit, resolution: plan.resolution };
+  const range = { tenantId: ctx.tenantId, deviceId: input.id, metric: input.metric };
+
+  if (plan.resolution === 'raw') {
+    const from = new Date(plan.from);
+    const rows = await rawSeries(
+      ctx.db,
+      { ...range, from, to: new Date(plan.to) },
+      MAX_RAW_POINTS + 1,
+    );
+    const points = rows.slice(0, MAX_RAW_POINTS);
+    return {
+      ...base,
+      from,
+      to: new Date(plan.to),
+      points: points.map((p) => ({ ts: p.ts, value: p.value, seq: p.seq })),
+      truncated: rows.length > MAX_RAW_POINTS,
+      summary: summarise(
+        input.metric,
+        points.map((p) => aggregateOf(input.metric, p.value)),
+      ),
+    };
+  }
+
+  // Whole buckets only: a half bucket at either end would show a misleading min/max.
+  const width = ROLLUP_RESOLUTIONS[plan.resolution] * 1_000;
+  const from = new Date(Math.floor(plan.from / width) * width);
+  const end = new Date(Math.ceil(plan.to / width) * width);
+  const buckets = await bucketSeries(ctx.db, { ...range, from, to: end }, plan.resolution);
+  return {
+    ...base,
+    from,
+    to: end,
+    points: buckets.map((b) => ({
+      ts: b.ts,
+      count: b.count,
+      min: b.min,
+      max: b.max,
+      mean: b.sum / b.count,
+      mkt: input.metric === 'temperature' ? mktFromSums(b.arrheniusSum, b.count) : null,
+    })),
+    truncated: false,
+    summary: summarise(input.metric, buckets),
+  };
+}

@@ -1,0 +1,124 @@
+import { aggregateOf, type ReadingRow, summarise } from '@anythingiot/core';
+import { ingestReadings } from '@anythingiot/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, registerDevice, type TestApp } from '../../../test/harness.js';
+import { call, seedApiKey } from '../../../test/tenant-fixtures.js';
+
+let t: TestApp;
+let key: string;
+let deviceId: string;
+const MINUTE = 60_000;
+// Whole hours, so bucket edges in the assertions are easy to state.
+const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+const start = end - 48 * 60 * MINUTE;
+const temps: ReadingRow[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp('api_readings');
+  const device = await registerDevice(t.db);
+  deviceId = device.deviceId;
+  key = (await seedApiKey(t.db, device.tenantId)).key;
+  // Two days, one reading a minute: a fridge at 4–6 °C with one warm hour at 12 °C.
+  for (let ts = start; ts < end; ts += MINUTE) {
+    const warm = ts >= end - 5 * 60 * MINUTE && ts < end - 4 * 60 * MINUTE;
+    const value = warm ? 12 : 4 + ((ts / MINUTE) % 3);
+    temps.push({ metric: 'temperature', ts, value, seq: null });
+  }
+  const rows = [...temps, { metric: 'humidity', ts: end - MINUTE, value: 55, seq: null }];
+  for (let i = 0; i < rows.length; i += 1_000) {
+    await ingestReadings(t.db.handle.db, device, rows.slice(i, i + 1_000));
+  }
+});
+afterAll(() => t?.db.drop());
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const get = (query: string) => call(t.app, key, 'GET', `/v1/devices/${deviceId}/readings?${query}`);
+
+describe('GET /v1/devices/:id/readings', () => {
+  it('serves raw readings for a short range, in event-time order, with a summary and MKT', async () => {
+    const from = end - 6 * 60 * MINUTE;
+    const res = await get(`from=${iso(from)}&to=${iso(end)}`);
+    expect(res.status).toBe(200);
+    const series = await res.json();
+    expect(series).toMatchObject({
+      metric: 'temperature',
+      unit: '°C',
+      resolution: 'raw',
+      truncated: false,
+    });
+    const expected = temps.filter((r) => r.ts >= from);
+    expect(series.points.map((p: { ts: string }) => Date.parse(p.ts))).toEqual(
+      expected.map((r) => r.ts),
+    );
+    const want = summarise(
+      'temperature',
+      expected.map((r) => aggregateOf('temperature', r.value)),
+    );
+    expect(series.summary.count).toBe(360);
+    expect(series.summary.max).toBe(12);
+    expect(series.summary.mean).toBeCloseTo(want?.mean ?? 0, 9);
+    // The warm hour pulls MKT above the arithmetic mean: what an auditor looks for.
+    expect(series.summary.mkt).toBeGreaterThan(series.summary.mean);
+  });
+
+  it('folds the rollups into hourly buckets that agree with the raw data', async () => {
+    const res = await get(`from=${iso(start)}&to=${iso(end)}&resolution=1h`);
+    const series = await res.json();
+    expect(series.resolution).toBe('1h');
+    expect(series.points).toHaveLength(48);
+    expect(series.points.every((p: { count: number }) => p.count === 60)).toBe(true);
+    const warm = series.points.find(
+      (p: { ts: string }) => Date.parse(p.ts) === end - 5 * 3_600_000,
+    );
+    expect(warm).toMatchObject({ min: 12, max: 12, mean: 12 });
+    expect(warm.mkt).toBeCloseTo(12, 9);
+
+    const want = summarise(
+      'temperature',
+      temps.map((r) => aggregateOf('temperature', r.value)),
+    );
+    expect(series.summary.count).toBe(temps.length);
+    expect(series.summary.mkt).toBeCloseTo(want?.mkt ?? 0, 6);
+  });
+
+  it('picks a chart-sized resolution by itself and aligns to whole buckets', async () => {
+    const week = await (
+      await get(`from=${iso(end - 7 * 24 * 60 * MINUTE)}&to=${iso(end - 1)}`)
+    ).json();
+    expect(week.resolution).toBe('1h');
+    expect(week.to).toBe(iso(end));
+    const day = await (
+      await get(`from=${iso(end - 24 * 60 * MINUTE + 30_000)}&to=${iso(end)}`)
+    ).json();
+    expect(day.resolution).toBe('1m');
+    expect(day.from).toBe(iso(end - 24 * 60 * MINUTE));
+    expect(day.points).toHaveLength(24 * 60);
+  });
+
+  it('serves other metrics with their unit, and nothing for a range without data', async () => {
+    const humidity = await (
+      await get(`metric=humidity&from=${iso(end - 3_600_000)}&to=${iso(end)}`)
+    ).json();
+    expect(humidity).toMatchObject({ unit: '%RH', summary: { count: 1, mean: 55, mkt: null } });
+    const empty = await (await get(`from=${iso(start - 3_600_000)}&to=${iso(start)}`)).json();
+    expect(empty).toMatchObject({ points: [], summary: null });
+  });
+
+  it.each([
+    [`from=${iso(end)}&to=${iso(end - 1)}`, 'from'],
+    [`from=${iso(end - 7 * 86_400_000)}&to=${iso(end)}&resolution=raw`, 'resolution'],
+    [`from=${iso(end - 500 * 86_400_000)}&to=${iso(end)}`, 'to'],
+    ['metric=Temp!', 'metric'],
+    ['from=yesterday', 'from'],
+    ['resolution=2m', 'resolution'],
+  ])('refuses %s naming the field', async (query, field) => {
+    const res = await get(query);
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors.map((e: { path: string }) => e.path)).toContain(field);
+  });
+
+  it('answers 404 for a device that is not there', async () => {
+    const res = await call(t.app, key, 'GET', '/v1/devices/dev_00000000000000000000/readings');
+    expect(res.status).toBe(404);
+  });
+});
