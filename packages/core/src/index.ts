@@ -1,3 +1,4 @@
+export * from './alerts/lifecycle.js';
 export * from './audit/chain.js';
 export * from './credentials/api-key.js';
 export * from './credentials/secret-box.js';
