@@ -13,6 +13,13 @@ export const ID_PREFIXES = {
   apiKey: 'key',
   audit: 'aud',
   request: 'req',
+  alertRule: 'arl',
+  excursion: 'exc',
+  alert: 'alr',
+  delivery: 'dlv',
+  notificationPolicy: 'npl',
+  webhookEndpoint: 'whk',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
