@@ -70,7 +70,7 @@ describe('seedDemoTenant', () => {
   it('creates the demo tenant once, with working credentials in a private file', async () => {
     const { t, file } = await fresh('once');
     const first = await seed(t.db, file);
-    expect(first.changes).toContain('created tenant Demo Pharma');
+    expect(first.changes).toContain('created tenant: Demo Pharma');
     expect(await counts(t.db)).toEqual({
       tenants: 1,
       facilities: 2,
@@ -134,7 +134,7 @@ describe('seedDemoTenant', () => {
     const wiped = await createTestDatabase('api_demo_wiped_2');
     dbs.push(wiped);
     const redo = await seed(wiped, file);
-    expect(redo.changes).toContain('created tenant Demo Pharma');
+    expect(redo.changes).toContain('created tenant: Demo Pharma');
     expect(redo.demo.tenant.id).not.toBe(old.tenant.id);
     expect(redo.demo.devices.map((d) => d.deviceId)).not.toContain(old.devices[0]!.deviceId);
     expect(await readDemoFile(file)).toEqual(redo.demo);

@@ -100,7 +100,7 @@ export async function seedDemoTenant(input: {
   });
   if (!tenant) {
     tenant = await createTenant(db, { ...DEMO_TENANT }, SYSTEM);
-    changes.push(`created tenant ${tenant.name}`);
+    changes.push(`created tenant: ${tenant.name}`);
   }
   const tenantId = tenant.id;
   // A file written for another database describes rows that do not exist here.
@@ -110,7 +110,7 @@ export async function seedDemoTenant(input: {
   for (const spec of DEMO_FACILITIES) {
     if (facilities.some((f) => f.name === spec.name)) continue;
     facilities.push(await facilityRepo(db, tenantId).create({ ...spec }, META));
-    changes.push(`created facility ${spec.name}`);
+    changes.push(`created facility: ${spec.name}`);
   }
   const facilityId = (name: string) => facilities.find((f) => f.name === name)!.id;
 
@@ -132,7 +132,7 @@ export async function seedDemoTenant(input: {
       // The secret is unrecoverable (only its ciphertext is stored): issue a new one, at once.
       await deviceRepo(db, tenantId).rotateSecret(row.id, sealed, keyring.current, 0, META);
       devices.push({ ...base, deviceId: row.id, secret });
-      changes.push(`new secret for ${spec.name}`);
+      changes.push(`new secret: ${spec.name}`);
     } else {
       const created = await deviceRepo(db, tenantId).create(
         {
@@ -147,7 +147,7 @@ export async function seedDemoTenant(input: {
         META,
       );
       devices.push({ ...base, deviceId: created.id, secret });
-      changes.push(`created device ${spec.name}`);
+      changes.push(`created device: ${spec.name}`);
     }
   }
 

@@ -11,6 +11,8 @@ import {
   startDevstack,
 } from '../devstack.js';
 import { type RunningWorker, startWranglerDev } from '../worker/wrangler-dev.js';
+import { type RunningDemo, startDemo } from './demo-run.js';
+import { DEMO_INTERVAL_SECONDS, type DemoFile, demoScenario } from './demo-seed.js';
 
 // `npm run dev`: the whole product on this machine, no accounts. Ports and the data directory
 // are configurable through DEVSTACK_* variables (see the README).
@@ -26,15 +28,27 @@ const PORTS = {
   catcher: port('DEVSTACK_CATCHER_PORT', DEFAULT_PORTS.catcher),
 };
 
+// The demo tenant and its simulated devices; DEVSTACK_DEMO=false starts an empty stack.
+const DEMO = process.env.DEVSTACK_DEMO ?? 'true';
+if (DEMO !== 'true' && DEMO !== 'false') {
+  console.error('✖ DEVSTACK_DEMO must be true or false');
+  process.exit(2);
+}
+
+const SUCCESSFUL_INGEST = /POST \/v1\/ingest 200 |"path":"\/v1\/ingest","status":200/;
+
 const started = Date.now();
 let stack: Devstack | undefined;
 let worker: RunningWorker | undefined;
+let demo: RunningDemo | undefined;
 let stopping = false;
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping…');
+  // The simulator first: it posts to the Worker, which must still be there to answer.
+  await demo?.stop().catch(() => {});
   await worker?.stop().catch(() => {});
   await stack?.stop().catch(() => {});
   process.exit(code);
@@ -58,10 +72,27 @@ try {
     env: stack.env,
     envFile: `${DATA_DIR}/worker.env`,
     onOutput: (line) => {
+      // Ten demo devices would bury everything else in access lines; the [demo] summary
+      // counts them instead. Anything but a 200 is still shown.
+      if (demo && SUCCESSFUL_INGEST.test(line)) return;
       if (line.trim()) console.log(`[api] ${line}`);
     },
   });
+  if (DEMO === 'true') {
+    try {
+      demo = await startDemo({
+        env: stack.env,
+        apiUrl: worker.url,
+        dataDir: DATA_DIR,
+        log: (line) => console.log(line),
+      });
+    } catch (err) {
+      // Without the demo the stack is still useful; say why it is missing and carry on.
+      console.error(`\n! demo tenant not started: ${err instanceof Error ? err.message : err}`);
+    }
+  }
   printTable(stack, worker, Date.now() - started);
+  if (demo) printDemo(demo);
 } catch (err) {
   // Start-up failures are written for people (which port, which directory): no stack trace.
   console.error(`\n✖ ${err instanceof Error ? err.message : String(err)}`);
@@ -99,4 +130,40 @@ function printTable(s: Devstack, w: RunningWorker, ms: number) {
   for (const [name, url, note] of rows)
     console.log(`  ${name.padEnd(width)}  ${url.padEnd(28)}  ${note}`);
   console.log(`\n  Data: ${DATA_DIR} (kept across restarts; delete it to start fresh)\n`);
+}
+
+function printDemo({ demo, file }: RunningDemo) {
+  const kinds = new Map<string, number>();
+  for (const d of demo.devices) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+  const mix = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const rows: [string, string][] = [
+    ['Demo tenant', `${demo.tenant.name}  ${demo.tenant.id}`],
+    ['Demo API key', demo.apiKey.key],
+    ['Demo devices', `${file} (ids and secrets)`],
+    [
+      'Simulated',
+      `${demo.devices.length} devices (${mix}) in ${demo.facilities.length} facilities, a reading every ${DEMO_INTERVAL_SECONDS} s`,
+    ],
+    ['Scripted', describeScenario(demo)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+  console.log('  (successful ingest posts are counted in the [demo] line each minute, not logged;');
+  console.log('   DEVSTACK_DEMO=false starts without the demo)\n');
+}
+
+/** The demo's scripted events in words, from the scenario itself so the two cannot drift. */
+function describeScenario(demo: DemoFile): string {
+  const name = (id: string) => demo.devices.find((d) => d.deviceId === id)?.name ?? id;
+  const min = (ms: number) => `${ms / 60_000} min`;
+  const { excursions, dropouts } = demoScenario(demo);
+  return [
+    ...excursions.map(
+      (e) =>
+        `${name(e.device)} ${e.delta > 0 ? '+' : ''}${e.delta} °C from +${min(e.atMs)} for ${min(e.durationMs)}`,
+    ),
+    ...dropouts.map(
+      (d) => `${name(d.device)} offline from +${min(d.atMs)} for ${min(d.durationMs)}`,
+    ),
+  ].join('; ');
 }
