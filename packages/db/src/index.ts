@@ -1,6 +1,15 @@
 export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
 export {
+  type Alert,
+  type AlertEvent,
+  type AlertFilter,
+  alertRepo,
+  applyTransition,
+  insertAlert,
+  type NewAlert,
+} from './repos/alerts.js';
+export {
   type ApiKeyAuth,
   type ApiKeyInfo,
   apiKeyRepo,

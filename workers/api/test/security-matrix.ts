@@ -8,7 +8,7 @@ import {
 import { deviceRepo } from '@anythingiot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './harness.js';
-import { call, seedApiKey, seedTenant, writableState } from './tenant-fixtures.js';
+import { call, seedAlert, seedApiKey, seedTenant, writableState } from './tenant-fixtures.js';
 
 export type SecuredRoute = {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -18,7 +18,7 @@ export type SecuredRoute = {
   /** A body the route would accept, so refusals are about the credential, not the input. */
   body?: unknown;
   /** The kind of resource the id names; the matrix creates one in another tenant. */
-  resource?: 'device' | 'apiKey';
+  resource?: 'device' | 'apiKey' | 'alert';
 };
 
 /**
@@ -30,8 +30,8 @@ export function securityMatrix(route: SecuredRoute) {
   const label = typeof route.path === 'string' ? route.path : route.path(':id');
   describe(`security matrix: ${route.method} ${label}`, () => {
     let t: TestApp;
-    let own: { tenantId: string; key: string; deviceId: string; apiKeyId: string };
-    let otherTenant: { deviceId: string; apiKeyId: string };
+    let own: { tenantId: string; key: string; deviceId: string; apiKeyId: string; alertId: string };
+    let otherTenant: { deviceId: string; apiKeyId: string; alertId: string };
     const keys: Record<string, string> = {};
 
     beforeAll(async () => {
@@ -53,14 +53,18 @@ export function securityMatrix(route: SecuredRoute) {
           )
         ).id;
       };
+      const ownDevice = await deviceIn(a.tenantId);
       own = {
         ...a,
-        deviceId: await deviceIn(a.tenantId),
+        deviceId: ownDevice,
         apiKeyId: (await seedApiKey(t.db, a.tenantId)).id,
+        alertId: (await seedAlert(t.db, a.tenantId, ownDevice)).id,
       };
+      const otherDevice = await deviceIn(b.tenantId);
       otherTenant = {
-        deviceId: await deviceIn(b.tenantId),
+        deviceId: otherDevice,
         apiKeyId: (await seedApiKey(t.db, b.tenantId)).id,
+        alertId: (await seedAlert(t.db, b.tenantId, otherDevice)).id,
       };
       keys.revoked = (await seedApiKey(t.db, a.tenantId, { revoked: true })).key;
       keys.expired = (await seedApiKey(t.db, a.tenantId, { expired: true })).key;
@@ -72,9 +76,16 @@ export function securityMatrix(route: SecuredRoute) {
     });
     afterAll(() => t?.db.drop());
 
+    const resourceId = (ids: { deviceId: string; apiKeyId: string; alertId: string }) =>
+      route.resource === 'apiKey'
+        ? ids.apiKeyId
+        : route.resource === 'alert'
+          ? ids.alertId
+          : ids.deviceId;
+
     const ownPath = () => {
       if (typeof route.path === 'string') return route.path;
-      return route.path(route.resource === 'apiKey' ? own.apiKeyId : own.deviceId);
+      return route.path(resourceId(own));
     };
 
     async function expectRefused(
@@ -111,7 +122,7 @@ export function securityMatrix(route: SecuredRoute) {
     if (typeof route.path === 'function') {
       const pathOf = route.path;
       it("answers 404 for another tenant's resource, as if it did not exist", async () => {
-        const foreignId = route.resource === 'apiKey' ? otherTenant.apiKeyId : otherTenant.deviceId;
+        const foreignId = resourceId(otherTenant);
         await expectRefused(own.key, 404, 'not_found', pathOf(foreignId));
       });
     }

@@ -1,5 +1,11 @@
 import { API_KEY_SCOPES, type ApiKeyScope, newId } from '@anythingiot/core';
-import { apiKeyRepo, createApiKey, createTenant } from '@anythingiot/db';
+import {
+  apiKeyRepo,
+  createApiKey,
+  createTenant,
+  insertAlert,
+  type NewAlert,
+} from '@anythingiot/db';
 import type { TestDatabase } from '@anythingiot/devstack/testing';
 
 const SYSTEM = { type: 'system' as const, id: 'test' };
@@ -62,7 +68,46 @@ export async function writableState(db: TestDatabase) {
             (select count(*) from api_keys) as api_keys,
             (select count(*) from api_keys where revoked_at is not null) as revoked_api_keys,
             (select count(*) from audit_log) as audit_entries,
+            (select count(*) from alert_events) as alert_events,
+            (select coalesce(sum(version), 0) from alerts) as alert_versions,
             (select coalesce(max(updated_at), 'epoch')::text from devices) as devices_updated`,
   );
   return rows[0];
+}
+
+/** An active alert on a device, as the evaluator would raise it. */
+export async function seedAlert(
+  db: TestDatabase,
+  tenantId: string,
+  deviceId: string,
+  overrides: Partial<NewAlert> = {},
+) {
+  const startedAt = new Date(Date.now() - 20 * 60_000);
+  const alert = await db.handle.db.transaction((tx) =>
+    insertAlert(
+      tx,
+      tenantId,
+      {
+        id: newId('alert'),
+        deviceId,
+        facilityId: null,
+        kind: 'excursion',
+        ruleId: null,
+        excursionId: null,
+        metric: 'temperature',
+        severity: 'critical',
+        title: 'Vaccine fridge above 8 °C for 15 min',
+        startedAt,
+        endedAt: null,
+        alertAt: new Date(startedAt.getTime() + 15 * 60_000),
+        retrospective: false,
+        dataGap: false,
+        peak: 9.1,
+        ...overrides,
+      },
+      meta,
+    ),
+  );
+  if (!alert) throw new Error('alert not inserted');
+  return alert;
 }

@@ -1,0 +1,79 @@
+import {
+  type AckReasonCode,
+  type AlertLifecycleState,
+  acknowledgeAlert,
+  DomainError,
+  isId,
+  resolveAlert,
+  type Transition,
+} from '@anythingiot/core';
+import { type Alert, alertRepo } from '@anythingiot/db';
+import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { alertNotFound } from './alert-errors.js';
+
+/**
+ * Reads the alert, computes the transition, and applies it only if nobody changed the alert
+ * in between. Of two people acknowledging at once, one wins; the other is told it is done.
+ */
+async function changeAlert(
+  ctx: TenantCtx,
+  id: string,
+  decide: (state: AlertLifecycleState) => Transition,
+  reason: string | null,
+): Promise<Alert> {
+  if (!isId('alert', id)) throw alertNotFound(id);
+  const repo = alertRepo(ctx.db, ctx.tenantId);
+  const alert = await repo.get(id);
+  if (!alert) throw alertNotFound(id);
+  const transition = decide(alert);
+  const updated = await repo.applyTransition(id, alert.version, transition, {
+    ...auditMeta(ctx),
+    reason,
+  });
+  if (updated) return updated;
+  // Lost the race: answer from the state that won.
+  const now = await repo.get(id);
+  if (now) decide(now);
+  throw new DomainError('CONFLICT', 'The alert was changed meanwhile; reload it.', {
+    reason: 'concurrent_change',
+  });
+}
+
+/** Acknowledge: who, when, and a comment or reason code. */
+export function acknowledge({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { id: string; reasonCode?: AckReasonCode; comment?: string };
+}): Promise<Alert> {
+  return changeAlert(
+    ctx,
+    input.id,
+    (state) =>
+      acknowledgeAlert(state, {
+        actor: ctx.actor,
+        at: new Date(ctx.deps.now()),
+        reasonCode: input.reasonCode,
+        comment: input.comment,
+      }),
+    input.comment ?? input.reasonCode ?? null,
+  );
+}
+
+/** Resolve by hand, with a reason. */
+export function resolve({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { id: string; reason: string };
+}): Promise<Alert> {
+  return changeAlert(
+    ctx,
+    input.id,
+    (state) =>
+      resolveAlert(state, { actor: ctx.actor, at: new Date(ctx.deps.now()), reason: input.reason }),
+    input.reason,
+  );
+}

@@ -1,0 +1,19 @@
+import { isId } from '@anythingiot/core';
+import { type Alert, type AlertEvent, alertRepo } from '@anythingiot/db';
+import type { TenantCtx } from '../auth/tenant-ctx.js';
+import { alertNotFound } from './alert-errors.js';
+
+/** An alert with its timeline (raised, notified, escalated, acknowledged, cleared, resolved). */
+export async function getAlert({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { id: string };
+}): Promise<{ alert: Alert; timeline: AlertEvent[] }> {
+  if (!isId('alert', input.id)) throw alertNotFound(input.id);
+  const repo = alertRepo(ctx.db, ctx.tenantId);
+  const alert = await repo.get(input.id);
+  if (!alert) throw alertNotFound(input.id);
+  return { alert, timeline: await repo.timeline(input.id) };
+}
