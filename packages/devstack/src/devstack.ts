@@ -34,6 +34,11 @@ export type DevstackOptions = {
   secrets?: Partial<DevstackSecrets>;
   /** Trade durability for speed (tests). */
   fast?: boolean;
+  /**
+   * Where the api Worker answers, so jobs published to QStash come back to it (API_URL).
+   * Defaults to `npm run dev`'s Worker; tests serving the app elsewhere override API_URL.
+   */
+  apiUrl?: string;
   log?: (line: string) => void;
 };
 
@@ -60,6 +65,9 @@ export type Devstack = {
   env: Record<string, string>;
   stop(): Promise<void>;
 };
+
+/** Where `npm run dev` runs the api Worker (wrangler dev) unless DEVSTACK_API_PORT says else. */
+export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
 
 /** The database where emulators keep their own state (QStash's pending messages). */
 const EMULATOR_DATABASE = 'devstack';
@@ -133,7 +141,10 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
     await Promise.allSettled([redisStart, qstashStart, catcherStart]);
     const [redis, qstash, catcher] = await Promise.all([redisStart, qstashStart, catcherStart]);
 
-    const env = workerEnv({ postgres, neonProxy, redis, qstash, catcher, database, secrets });
+    const env = workerEnv({
+      ...{ postgres, neonProxy, redis, qstash, catcher, database, secrets },
+      apiUrl: options.apiUrl,
+    });
     return {
       postgres,
       neonProxy,
@@ -160,6 +171,7 @@ export function workerEnv(stack: {
   catcher: RunningCatcher;
   database: string;
   secrets: DevstackSecrets;
+  apiUrl?: string;
 }): Record<string, string> {
   return {
     DATABASE_URL: stack.postgres.url(stack.database),
@@ -174,5 +186,6 @@ export function workerEnv(stack: {
     RESEND_API_KEY: stack.secrets.resendApiKey,
     RESEND_BASE_URL: stack.catcher.url,
     SECRETS_KEYRING: stack.secrets.secretsKeyring,
+    API_URL: stack.apiUrl ?? DEFAULT_API_URL,
   };
 }

@@ -29,6 +29,7 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       token: env.QSTASH_TOKEN,
       retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
     }),
+    apiUrl: env.API_URL,
     qstashReceiver: new QStashReceiver({
       currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY,
       nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY,

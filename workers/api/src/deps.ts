@@ -15,6 +15,8 @@ export type AppDeps = {
   openDb(): DbHandle;
   redis: Redis;
   qstash: QStashClient;
+  /** This api's public base URL, where QStash delivers the jobs we publish (/v1/jobs/*). */
+  apiUrl: string;
   /** Checks the `Upstash-Signature` of QStash callbacks (/v1/jobs/*). */
   qstashReceiver: Pick<QStashReceiver, 'verify'>;
   log(event: LogEvent): void;

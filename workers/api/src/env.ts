@@ -14,6 +14,8 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
   RESEND_API_KEY: z.string().min(1),
   RESEND_BASE_URL: z.url().optional(),
+  /** This api's public base URL: QStash calls the notification jobs (/v1/jobs/*) back there. */
+  API_URL: z.url(),
   /** AES-GCM keys for device secrets at rest: "1:<base64 32 bytes>,2:…"; the newest encrypts. */
   SECRETS_KEYRING: z.string().min(1),
   /** How far X-Timestamp may be from the server clock (replay window), seconds. */
