@@ -6,6 +6,7 @@ export * from './deliveries.js';
 export * from './device-credentials.js';
 export * from './device-seq.js';
 export * from './devices.js';
+export * from './excursion-states.js';
 export * from './excursions.js';
 export * from './facilities.js';
 export * from './in-app-notifications.js';
