@@ -14,7 +14,7 @@ import {
 } from '@anythingiot/db';
 import type { AppDeps } from '../deps.js';
 import { invalidateDeviceAuth, loadDeviceAuth, reloadDeviceAuth } from './credential-cache.js';
-import { isReplay, optionalRedis, rateLimited } from './redis-guard.js';
+import { admitPost, optionalRedis } from './redis-guard.js';
 
 export type IngestInput = {
   deviceId: string | undefined;
@@ -77,14 +77,14 @@ export async function ingest(
       `X-Timestamp must be Unix milliseconds within ${deps.ingest.timestampWindowMs / 1000} s of server time ${new Date(now).toISOString()}.`,
     );
   }
-  const retryAfterSeconds = await rateLimited(deps, deviceId);
-  if (retryAfterSeconds !== undefined) {
+  const admission = await admitPost(deps, deviceId, signature);
+  if (admission.retryAfterSeconds !== undefined) {
     throw new DomainError('RATE_LIMITED', 'Too many posts from this device.', {
       reason: 'rate_limited',
-      retryAfterSeconds,
+      retryAfterSeconds: admission.retryAfterSeconds,
     });
   }
-  if (await isReplay(deps, deviceId, signature)) {
+  if (admission.replayed) {
     throw unauthenticated('replayed', 'This signed request was already received.');
   }
 

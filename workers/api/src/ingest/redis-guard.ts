@@ -25,28 +25,41 @@ export async function optionalRedis<T>(
   }
 }
 
-/** True when this exact signed request was seen inside the window (SET NX on the signature). */
-export async function isReplay(
+export type Admission = { retryAfterSeconds?: number; replayed: boolean };
+
+/**
+ * The per-device rate limit (fixed one-minute window) and the replay guard (SET NX on the
+ * signature), in ONE Redis round trip. Runs only after the signature verified, so nobody can
+ * spend a device's quota or its replay slots without its secret. Redis unavailable: admitted.
+ */
+export async function admitPost(
   deps: AppDeps,
   deviceId: string,
   signature: string,
-): Promise<boolean> {
-  const seconds = Math.ceil((deps.ingest.timestampWindowMs * 2) / 1_000);
-  const set = await optionalRedis(deps, 'replay-guard', () =>
-    deps.redis.set(`replay:${deviceId}:${signature.toLowerCase()}`, 1, { nx: true, ex: seconds }),
-  );
-  return set === null; // 'OK' = first time; null = already there; undefined = Redis unavailable
-}
-
-/** Fixed one-minute window per device; returns seconds to wait when over the limit. */
-export async function rateLimited(deps: AppDeps, deviceId: string): Promise<number | undefined> {
+): Promise<Admission> {
   const now = deps.now();
   const window = Math.floor(now / 60_000);
-  const key = `rate:ingest:${deviceId}:${window}`;
-  const count = await optionalRedis(deps, 'rate-limit', async () => {
-    const [n] = await deps.redis.pipeline().incr(key).expire(key, 120).exec<[number, number]>();
-    return n;
-  });
-  if (count === undefined || count <= deps.ingest.ratePerMinute) return undefined;
-  return Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1_000));
+  const rateKey = `rate:ingest:${deviceId}:${window}`;
+  const replayKey = `replay:${deviceId}:${signature.toLowerCase()}`;
+  const replaySeconds = Math.ceil((deps.ingest.timestampWindowMs * 2) / 1_000);
+  const answers = await optionalRedis(deps, 'admit', () =>
+    deps.redis
+      .pipeline()
+      .incr(rateKey)
+      .expire(rateKey, 120)
+      .set(replayKey, 1, { nx: true, ex: replaySeconds })
+      .exec<[number, number, 'OK' | null]>(),
+  );
+  if (!answers) return { replayed: false };
+  const [count, , firstTime] = answers;
+  if (count > deps.ingest.ratePerMinute) {
+    // Refused before any work: free the signature so the device's retry is not a "replay".
+    if (firstTime === 'OK')
+      await optionalRedis(deps, 'replay-release', () => deps.redis.del(replayKey));
+    return {
+      retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1_000)),
+      replayed: false,
+    };
+  }
+  return { replayed: firstTime === null };
 }

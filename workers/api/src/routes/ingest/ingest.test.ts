@@ -3,12 +3,16 @@ import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort } from '@anythingiot/devstack';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   appForEnv,
   createTestApp,
   registerDevice as register,
   type TestApp,
 } from '../../../test/harness.js';
+import { createApp } from '../../app.js';
+import { depsFromEnv } from '../../compose.js';
+import { parseWorkerEnv } from '../../env.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -252,5 +256,27 @@ describe('degraded dependencies', () => {
     expect(statuses.slice(0, 2)).toEqual([200, 200]);
     if (statuses[2] === 429) expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await storedCount(d.deviceId)).toBe(statuses.filter((s) => s === 200).length * 3);
+  });
+
+  it('a post refused with 429 may be retried unchanged once the window has passed (not a replay)', async () => {
+    const d = await registerDevice();
+    let clock = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
+    const deps = depsFromEnv(parseWorkerEnv({ ...t.db.env, INGEST_RATE_LIMIT_PER_MINUTE: '1' }), {
+      webSocketConstructor: WebSocket,
+      log: () => {},
+    });
+    const app = createApp({ ...deps, now: () => clock });
+    expect((await post(app, { body: guideBody(4), ...d, timestamp: String(clock) })).status).toBe(
+      200,
+    );
+    const body = guideBody(5);
+    const timestamp = String(clock + 1);
+    const refused = await post(app, { body, ...d, timestamp });
+    expect(refused.status).toBe(429);
+    expect(await storedCount(d.deviceId)).toBe(3);
+    clock += 60_000; // the next window; the signed timestamp is still inside the replay window
+    const retried = await post(app, { body, ...d, timestamp });
+    expect(retried.status).toBe(200);
+    expect(await storedCount(d.deviceId)).toBe(6);
   });
 });
