@@ -14,6 +14,7 @@ import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
 import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
 import pg from 'pg';
+import { cpuPerPost, sampleCpu } from './cpu.js';
 
 // `npm run bench:ingest`: signed posts through the real Worker (wrangler dev, workerd) from many
 // devices; prints throughput, ack latency, and checks that every acknowledged reading is in
@@ -66,6 +67,7 @@ try {
     let acknowledged = 0;
     let failures = 0;
     let posts = 0;
+    const cpuBefore = sampleCpu();
     const deadline = performance.now() + SECONDS * 1000;
     const started = performance.now();
     let cursor = 0;
@@ -100,6 +102,7 @@ try {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const cpuAfter = sampleCpu();
     const client = new pg.Client(dbUrl);
     await client.connect();
     const { rows } = await client.query<{ n: string }>('select count(*) as n from readings');
@@ -114,6 +117,7 @@ try {
       `  readings/s         ${(acknowledged / elapsed).toFixed(0)}   (metric values acknowledged per second)`,
     );
     console.log(`  ack latency        p50 ${pct(0.5)} ms   p99 ${pct(0.99)} ms`);
+    console.log(`  CPU ms per post    ${cpuPerPost(cpuBefore, cpuAfter, posts)}`);
     console.log(
       `  rows in database   ${rows[0]!.n}   acknowledged ${acknowledged}   missing ${acknowledged - Number(rows[0]!.n)}`,
     );
