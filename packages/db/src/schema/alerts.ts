@@ -58,6 +58,11 @@ export const alerts = pgTable(
     resolvedBy: jsonb('resolved_by'),
     resolution: text('resolution'),
     version: integer('version').notNull().default(1),
+    /**
+     * When escalation was handed to QStash. Raising commits first and publishes after, so a
+     * crash in between leaves this null and the sweep job publishes it: never silently dropped.
+     */
+    notifyStartedAt: tstz('notify_started_at'),
     ...timestamps,
   },
   (t) => [
@@ -70,6 +75,7 @@ export const alerts = pgTable(
     }),
     index('alerts_tenant_id_status_raised_at_idx').on(t.tenantId, t.status, t.raisedAt),
     index('alerts_device_id_raised_at_idx').on(t.deviceId, t.raisedAt),
+    index('alerts_notify_pending_idx').on(t.raisedAt).where(sql`${t.notifyStartedAt} is null`),
     // One alert per excursion, and one open offline alert per device: a redelivered job or a
     // concurrent post can never raise the same alert twice.
     uniqueIndex('alerts_excursion_id_idx')

@@ -1,0 +1,2 @@
+ALTER TABLE "alerts" ADD COLUMN "notify_started_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "alerts_notify_pending_idx" ON "alerts" USING btree ("raised_at") WHERE "alerts"."notify_started_at" is null;
