@@ -1,3 +1,4 @@
+export * from './alerts/index.js';
 export * from './alerts/lifecycle.js';
 export * from './audit/chain.js';
 export * from './credentials/api-key.js';
