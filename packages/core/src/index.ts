@@ -5,6 +5,7 @@ export * from './credentials/api-key.js';
 export * from './credentials/secret-box.js';
 export * from './errors/domain-error.js';
 export * from './ids/ids.js';
+export * from './notify/index.js';
 export * from './readings/ingest-body.js';
 export * from './readings/metrics.js';
 export * from './readings/mkt.js';
