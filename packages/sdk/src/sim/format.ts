@@ -5,9 +5,10 @@ export function formatSummary(s: SimSummary): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const at = s.simTime === undefined ? 'starting' : new Date(s.simTime).toISOString().slice(0, 19);
   return (
-    `[sim ${at}] ${s.devices} devices (${s.offline} offline, ${s.stopped} stopped) · ` +
-    `generated ${n(s.generated)} · sent ${n(s.sent)} · accepted ${n(s.accepted)} · ` +
-    `buffered ${n(s.buffered)} · errors ${n(s.errors)}`
+    `[sim ${at}] ${s.devices} devices (${s.offline} offline, ${s.retrying} retrying, ` +
+    `${s.stopped} stopped) · generated ${n(s.generated)} · sent ${n(s.sent)} · ` +
+    `accepted ${n(s.accepted)} · buffered ${n(s.buffered)} · errors ${n(s.errors)}` +
+    (s.retrying > 0 && s.lastError ? ` · last failure: ${s.lastError}` : '')
   );
 }
 

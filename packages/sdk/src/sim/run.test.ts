@@ -118,6 +118,46 @@ describe('runSimulation against a protocol-checking ingest server', () => {
     expect(summary).toMatchObject({ generated: 8, sent: 8, accepted: 7, errors: 1, buffered: 0 });
   });
 
+  it('an api that keeps failing: readings stay buffered and the summary says why', async () => {
+    const api = await server({
+      script: Array.from({ length: 1_000 }, () => ({
+        status: 503,
+        headers: { 'Retry-After': '0' },
+      })),
+    });
+    const summary = await runSimulation({
+      url: api.url,
+      devices: [{ deviceId: DEVICE_ID, secret: SECRET, kind: 'fridge' }],
+      intervalMs: INTERVAL,
+      speed: Number.POSITIVE_INFINITY,
+      start: alignToInterval(Date.now() - 10 * MIN, INTERVAL),
+      durationMs: 2 * MIN,
+    });
+    expect(summary).toMatchObject({
+      generated: 12,
+      sent: 0,
+      buffered: 12,
+      retrying: 1,
+      lastError: 'HTTP 503',
+      errors: 0,
+    });
+  });
+
+  it('an api that recovers: the backlog goes out in order and retrying clears', async () => {
+    const api = await server({ script: [{ status: 500 }, { status: 500 }, { status: 500 }] });
+    const summary = await runSimulation({
+      url: api.url,
+      devices: [{ deviceId: DEVICE_ID, secret: SECRET, kind: 'fridge' }],
+      intervalMs: INTERVAL,
+      speed: Number.POSITIVE_INFINITY,
+      start: alignToInterval(Date.now() - 10 * MIN, INTERVAL),
+      durationMs: 2 * MIN,
+    });
+    expect(summary).toMatchObject({ generated: 12, sent: 12, buffered: 0, retrying: 0 });
+    expect(summary.lastError).toBeUndefined();
+    expect(delivered(api).map((r) => r.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
   it('a restart keeps what the last run could not deliver and continues the sequence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sim-state-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));

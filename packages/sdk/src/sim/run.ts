@@ -23,6 +23,13 @@ export type SimSummary = {
   devices: number;
   /** Devices inside a scripted dropout right now. */
   offline: number;
+  /**
+   * Devices whose last flush ran out of retries outside a scripted dropout: the api is down or
+   * failing (5xx, 429). Their readings stay buffered and go with the next flush.
+   */
+  retrying: number;
+  /** What the last failed flush saw (`HTTP 503`, a network error), while any device retries. */
+  lastError: string | undefined;
   /** Devices that gave up because the api refused them (401/400): they need new credentials. */
   stopped: number;
   generated: number;
@@ -118,6 +125,8 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     simTime: undefined,
     devices: options.devices.length,
     offline: 0,
+    retrying: 0,
+    lastError: undefined,
     stopped: 0,
     generated: 0,
     sent: 0,
@@ -127,9 +136,12 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
   };
   const pendingBy = new Map<string, number>();
   const offlineBy = new Set<string>();
+  const retryingBy = new Set<string>();
   const refresh = () => {
     summary.buffered = [...pendingBy.values()].reduce((a, b) => a + b, 0);
     summary.offline = offlineBy.size;
+    summary.retrying = retryingBy.size;
+    if (retryingBy.size === 0) summary.lastError = undefined;
   };
 
   /** When (wall clock) event time `t` is due: scaled by speed, but never before `t` itself. */
@@ -170,7 +182,7 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     });
     pendingBy.set(deviceId, await state.store.size());
 
-    const account = (result: FlushResult) => {
+    const account = (result: FlushResult, offline: boolean) => {
       // The api's own `accepted` counts stored values (one per metric), so readings are counted
       // by what left the buffer: acknowledged, or dropped as unacceptable.
       const dropped = result.dropped.reduce((n, d) => n + d.readings.length, 0);
@@ -179,6 +191,14 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
       summary.accepted += acknowledged - result.rejected.length;
       summary.errors += result.rejected.length + dropped;
       pendingBy.set(deviceId, result.pending);
+      const stop = result.stopped;
+      // Failing during a scripted dropout is the point of the dropout, not news.
+      if (stop?.reason === 'retries_exhausted' && !offline) {
+        retryingBy.add(deviceId);
+        summary.lastError = stop.status ? `HTTP ${stop.status}` : stop.error;
+      } else {
+        retryingBy.delete(deviceId);
+      }
     };
 
     let unflushed = 0;
@@ -204,7 +224,7 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
       unflushed = 0;
 
       const result = await client.flush();
-      account(result);
+      account(result, offline);
       const stop = result.stopped;
       if (stop && stop.reason !== 'retries_exhausted') {
         // The api refused the credentials or the request shape: retrying cannot help.
@@ -221,7 +241,7 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     }
     // The run's end is not a dropout: send the last partial batch (and any backlog) now.
     if (!signal?.aborted && !isOffline(scenario, deviceId, current - start)) {
-      account(await client.flush());
+      account(await client.flush(), false);
     }
   }
 
