@@ -220,7 +220,8 @@ export class MemoryExcursionStore {
       ids.set(e, id);
       this.excursions.set(id, { ...e, id, alertId: this.excursions.get(id)?.alertId ?? null });
     }
-    for (const e of result.raise) this.raise(ids.get(e)!, atMs, 'ingest', false);
+    // A raise for an excursion that has already ended (an in-order backfill) is retrospective.
+    for (const e of result.raise) this.raise(ids.get(e)!, atMs, 'ingest', e.end !== null);
     this.openId = result.open === null ? null : ids.get(result.open)!;
     this.lastTs = result.lastTs;
   }
