@@ -1,5 +1,6 @@
 export * from './alerts/index.js';
 export * from './alerts/lifecycle.js';
+export * from './alerts/title.js';
 export * from './audit/chain.js';
 export * from './credentials/api-key.js';
 export * from './credentials/secret-box.js';

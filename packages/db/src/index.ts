@@ -42,3 +42,4 @@ export {
 export { type BucketPoint, bucketSeries, type RawPoint, rawSeries } from './repos/series.js';
 export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
 export * as schema from './schema/index.js';
+export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';

@@ -4,6 +4,7 @@ import { problemResponse, toProblem } from './lib/problem.js';
 import { requestId } from './middleware/request-id.js';
 import { services } from './middleware/services.js';
 import { wideLog } from './middleware/wide-log.js';
+import { registerAlertRuleRoutes } from './routes/alert-rules/routes.js';
 import { registerAcknowledgeAlert } from './routes/alerts/acknowledge.js';
 import { registerGetAlert } from './routes/alerts/get.js';
 import { registerListAlerts } from './routes/alerts/list.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   registerUpdateDevice(app);
   registerRotateDeviceSecret(app);
   registerRevokeDevice(app);
+  registerAlertRuleRoutes(app);
   registerListAlerts(app);
   registerGetAlert(app);
   registerAcknowledgeAlert(app);

@@ -8,17 +8,26 @@ import {
 import { deviceRepo } from '@anythingiot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './harness.js';
-import { call, seedAlert, seedApiKey, seedTenant, writableState } from './tenant-fixtures.js';
+import {
+  call,
+  seedAlert,
+  seedAlertRule,
+  seedApiKey,
+  seedTenant,
+  writableState,
+} from './tenant-fixtures.js';
+
+type Ids = { deviceId: string; apiKeyId: string; alertId: string; alertRuleId: string };
 
 export type SecuredRoute = {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** A path, or a function of a resource id for routes on one resource. */
   path: string | ((id: string) => string);
   scope: ApiKeyScope;
   /** A body the route would accept, so refusals are about the credential, not the input. */
   body?: unknown;
   /** The kind of resource the id names; the matrix creates one in another tenant. */
-  resource?: 'device' | 'apiKey' | 'alert';
+  resource?: 'device' | 'apiKey' | 'alert' | 'alertRule';
 };
 
 /**
@@ -30,8 +39,8 @@ export function securityMatrix(route: SecuredRoute) {
   const label = typeof route.path === 'string' ? route.path : route.path(':id');
   describe(`security matrix: ${route.method} ${label}`, () => {
     let t: TestApp;
-    let own: { tenantId: string; key: string; deviceId: string; apiKeyId: string; alertId: string };
-    let otherTenant: { deviceId: string; apiKeyId: string; alertId: string };
+    let own: { tenantId: string; key: string } & Ids;
+    let otherTenant: Ids;
     const keys: Record<string, string> = {};
 
     beforeAll(async () => {
@@ -59,12 +68,14 @@ export function securityMatrix(route: SecuredRoute) {
         deviceId: ownDevice,
         apiKeyId: (await seedApiKey(t.db, a.tenantId)).id,
         alertId: (await seedAlert(t.db, a.tenantId, ownDevice)).id,
+        alertRuleId: (await seedAlertRule(t.db, a.tenantId)).id,
       };
       const otherDevice = await deviceIn(b.tenantId);
       otherTenant = {
         deviceId: otherDevice,
         apiKeyId: (await seedApiKey(t.db, b.tenantId)).id,
         alertId: (await seedAlert(t.db, b.tenantId, otherDevice)).id,
+        alertRuleId: (await seedAlertRule(t.db, b.tenantId)).id,
       };
       keys.revoked = (await seedApiKey(t.db, a.tenantId, { revoked: true })).key;
       keys.expired = (await seedApiKey(t.db, a.tenantId, { expired: true })).key;
@@ -76,12 +87,7 @@ export function securityMatrix(route: SecuredRoute) {
     });
     afterAll(() => t?.db.drop());
 
-    const resourceId = (ids: { deviceId: string; apiKeyId: string; alertId: string }) =>
-      route.resource === 'apiKey'
-        ? ids.apiKeyId
-        : route.resource === 'alert'
-          ? ids.alertId
-          : ids.deviceId;
+    const resourceId = (ids: Ids) => ids[`${route.resource ?? 'device'}Id`];
 
     const ownPath = () => {
       if (typeof route.path === 'string') return route.path;

@@ -1,5 +1,6 @@
-import { API_KEY_SCOPES, type ApiKeyScope, newId } from '@anythingiot/core';
+import { type AlertRuleInput, API_KEY_SCOPES, type ApiKeyScope, newId } from '@anythingiot/core';
 import {
+  alertRuleRepo,
   apiKeyRepo,
   createApiKey,
   createTenant,
@@ -70,6 +71,9 @@ export async function writableState(db: TestDatabase) {
             (select count(*) from audit_log) as audit_entries,
             (select count(*) from alert_events) as alert_events,
             (select coalesce(sum(version), 0) from alerts) as alert_versions,
+            (select count(*) from alert_rules) as alert_rules,
+            (select coalesce(sum(version), 0) from alert_rules) as alert_rule_versions,
+            (select count(*) from alert_rules where archived_at is not null) as archived_rules,
             (select coalesce(max(updated_at), 'epoch')::text from devices) as devices_updated`,
   );
   return rows[0];
@@ -110,4 +114,28 @@ export async function seedAlert(
   );
   if (!alert) throw new Error('alert not inserted');
   return alert;
+}
+
+/** A tenant-wide pharma 2–8 °C rule (15 min), or the given one. */
+export function seedAlertRule(
+  db: TestDatabase,
+  tenantId: string,
+  rule: Partial<AlertRuleInput> = {},
+) {
+  return alertRuleRepo(db.handle.db, tenantId).create(
+    {
+      name: 'Refrigerated 2–8 °C',
+      scope: { kind: 'tenant' },
+      metric: 'temperature',
+      condition: { kind: 'outside', low: 2, high: 8 },
+      durationSeconds: 900,
+      deadband: 0.5,
+      severity: 'critical',
+      schedule: null,
+      enabled: true,
+      ...rule,
+    },
+    null,
+    meta,
+  );
 }

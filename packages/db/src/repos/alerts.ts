@@ -177,17 +177,15 @@ export async function applyTransition(
     .returning();
   if (!row) return undefined;
   if (events.length > 0) {
-    await tx
-      .insert(alertEvents)
-      .values(
-        events.map((e) => ({
-          tenantId,
-          alertId: id,
-          type: e.type,
-          actor: meta.actor,
-          detail: e.detail,
-        })),
-      );
+    await tx.insert(alertEvents).values(
+      events.map((e) => ({
+        tenantId,
+        alertId: id,
+        type: e.type,
+        actor: meta.actor,
+        detail: e.detail,
+      })),
+    );
   }
   await appendAudit(
     tx,
