@@ -29,7 +29,8 @@ Where and how fast
   --url <url>             ingest endpoint (default http://127.0.0.1:8787/v1/ingest, i.e. npm run dev)
   --interval <duration>   simulated time between readings of a device (default 60s)
   --batch <n>             readings per post (default 1)
-  --from <when>           start of simulated time: now | -2h | an ISO time (default now)
+  --from <when>           start of simulated time: now | --from=-2h (2 hours ago; the = is
+                          needed before a leading dash) | an ISO time (default now)
   --speed <n|max>         simulated seconds per real second (default 1); never runs ahead of
                           the wall clock, so it replays a --from in the past, then goes live
   --duration <duration>   stop after this much simulated time (default: until Ctrl-C)

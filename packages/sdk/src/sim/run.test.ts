@@ -216,17 +216,21 @@ describe('runSimulation against a protocol-checking ingest server', () => {
   it('stops promptly when aborted, live, with nothing lost from the store', async () => {
     const api = await server();
     const controller = new AbortController();
+    const start = alignToInterval(Date.now() + 100, 1_000);
     const done = runSimulation({
       url: api.url,
       devices: [{ deviceId: DEVICE_ID, secret: SECRET, kind: 'fridge' }],
-      intervalMs: 200,
+      intervalMs: 1_000,
+      start,
       signal: controller.signal,
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // Halfway between two readings, so no post is in flight when the abort lands.
+    await new Promise((r) => setTimeout(r, start + 1_500 - Date.now()));
+    const abortedAt = Date.now();
     controller.abort();
     const summary = await done;
-    expect(summary.generated).toBeGreaterThanOrEqual(2);
-    expect(summary.accepted + summary.buffered).toBe(summary.generated);
-    expect(delivered(api)).toHaveLength(summary.accepted);
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    expect(summary).toMatchObject({ generated: 2, accepted: 2, buffered: 0 });
+    expect(delivered(api).map((r) => r.seq)).toEqual([0, 1]);
   });
 });
