@@ -81,9 +81,10 @@ export const alerts = pgTable(
     uniqueIndex('alerts_excursion_id_idx')
       .on(t.excursionId)
       .where(sql`${t.excursionId} is not null`),
-    uniqueIndex('alerts_device_id_open_offline_idx')
+    // (An outage that ended but awaits acknowledgement does not block the next outage's alert.)
+    uniqueIndex('alerts_device_id_ongoing_offline_idx')
       .on(t.deviceId)
-      .where(sql`${t.kind} = 'offline' and ${t.status} <> 'resolved'`),
+      .where(sql`${t.kind} = 'offline' and ${t.status} <> 'resolved' and ${t.endedAt} is null`),
     check('alerts_kind_check', sql`${t.kind} in ('excursion','offline')`),
     check('alerts_severity_check', sql`${t.severity} in ('info','warning','critical')`),
     check('alerts_status_check', sql`${t.status} in ('active','acknowledged','resolved')`),

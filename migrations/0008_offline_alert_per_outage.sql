@@ -1,0 +1,2 @@
+DROP INDEX "alerts_device_id_open_offline_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "alerts_device_id_ongoing_offline_idx" ON "alerts" USING btree ("device_id") WHERE "alerts"."kind" = 'offline' and "alerts"."status" <> 'resolved' and "alerts"."ended_at" is null;
