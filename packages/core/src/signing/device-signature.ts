@@ -10,28 +10,32 @@ export async function signDeviceRequest(
   rawBody: Uint8Array | string,
   timestamp: string,
 ): Promise<string> {
-  const key = await hmacKey(secret);
+  const key = await deviceSigningKey(secret);
   const mac = await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp));
   return toHex(new Uint8Array(mac));
 }
 
-/** True when `signature` is the request's HMAC under `secret` (constant-time compare). */
+/**
+ * True when `signature` is the request's HMAC under `secret` (constant-time compare). Pass the
+ * key from `deviceSigningKey` to skip importing the same secret on every request.
+ */
 export async function verifyDeviceSignature(
-  secret: string,
+  secret: string | CryptoKey,
   rawBody: Uint8Array | string,
   timestamp: string,
   signature: string,
 ): Promise<boolean> {
   const received = fromHex(signature);
   if (received?.length !== 32) return false;
-  const key = await hmacKey(secret);
+  const key = typeof secret === 'string' ? await deviceSigningKey(secret) : secret;
   const expected = new Uint8Array(
     await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp)),
   );
   return constantTimeEqual(expected, received);
 }
 
-function hmacKey(secret: string) {
+/** The device secret as a non-extractable HMAC-SHA256 key (safe to keep in memory). */
+export function deviceSigningKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey(
     'raw',
     new TextEncoder().encode(secret),

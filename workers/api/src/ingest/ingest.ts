@@ -1,6 +1,5 @@
 import {
   DomainError,
-  openSecret,
   parseIngestBody,
   type RejectedReading,
   verifyDeviceSignature,
@@ -13,8 +12,13 @@ import {
   pgErrorCode,
 } from '@anythingiot/db';
 import type { AppDeps } from '../deps.js';
-import { invalidateDeviceAuth, loadDeviceAuth, reloadDeviceAuth } from './credential-cache.js';
-import { admitPost, optionalRedis } from './redis-guard.js';
+import {
+  forgetDeviceAuth,
+  loadDeviceAuth,
+  reloadDeviceAuth,
+  signingKey,
+} from './credential-cache.js';
+import { admitPost } from './redis-guard.js';
 
 export type IngestInput = {
   deviceId: string | undefined;
@@ -57,7 +61,7 @@ export async function ingest(
   const loaded = await storage(() => loadDeviceAuth(deps, db, deviceId));
   let auth = loaded.auth;
   let credential = auth && (await verifiedCredential(deps, auth, input));
-  if (!credential && loaded.source === 'cache' && auth?.status !== 'revoked') {
+  if (!credential && loaded.source !== 'database' && auth?.status !== 'revoked') {
     // Maybe a secret rotated since the entry was cached: ask the database once before refusing.
     // (Revocation is final, so a cached 'revoked' needs no second opinion.)
     auth = await storage(() => reloadDeviceAuth(deps, db, deviceId));
@@ -104,7 +108,7 @@ export async function ingest(
   );
   if (outcome.status === 'refused') {
     // The cache (or our read) was stale: forget it so the next post sees the database.
-    await optionalRedis(deps, 'devauth-del', () => invalidateDeviceAuth(deps.redis, deviceId));
+    await forgetDeviceAuth(deps, deviceId);
     throw outcome.reason === 'revoked' ? revoked() : badSignature();
   }
   if (outcome.seqGaps?.error) {
@@ -136,9 +140,8 @@ async function verifiedCredential(
   input: IngestInput,
 ): Promise<DeviceCredentialAuth | undefined> {
   if (auth.status !== 'active') return undefined;
-  const keyring = await deps.keyring();
   for (const credential of auth.credentials) {
-    const secret = await openSecret(keyring, credential.sealedSecret);
+    const secret = await signingKey(deps, credential.sealedSecret);
     if (
       await verifyDeviceSignature(
         secret,
