@@ -1,5 +1,6 @@
 export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
+export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';
 export {
   type Alert,
   type AlertEvent,
@@ -18,6 +19,15 @@ export {
 } from './repos/api-keys.js';
 export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repos/audit.js';
 export {
+  type Delivery,
+  type DeliveryChannel,
+  type DeliveryFilter,
+  type DeliveryStatus,
+  deliveryRepo,
+  type EscalationStepRecord,
+  type NewDelivery,
+} from './repos/deliveries.js';
+export {
   type Device,
   type DeviceAuth,
   type DeviceCredentialAuth,
@@ -28,6 +38,17 @@ export {
   type NewDevice,
 } from './repos/devices.js';
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
+export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
+export {
+  type NotificationPolicyInput,
+  notificationPolicyRepo,
+  type StoredNotificationPolicy,
+} from './repos/notification-policies.js';
+export {
+  notificationPrefsRepo,
+  prefsFromRow,
+  type StoredNotificationPrefs,
+} from './repos/notification-preferences.js';
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
 export {
   ensureReadingPartitions,
@@ -39,7 +60,12 @@ export {
   type SeqGap,
   type SeqGapSummary,
 } from './repos/readings.js';
+export { recipientRepo } from './repos/recipients.js';
 export { type BucketPoint, bucketSeries, type RawPoint, rawSeries } from './repos/series.js';
 export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
+export {
+  type WebhookEndpoint,
+  type WebhookEndpointWithSecret,
+  webhookEndpointRepo,
+} from './repos/webhook-endpoints.js';
 export * as schema from './schema/index.js';
-export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';

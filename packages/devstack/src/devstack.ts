@@ -35,8 +35,8 @@ export type DevstackOptions = {
   /** Trade durability for speed (tests). */
   fast?: boolean;
   /**
-   * Where the api Worker answers, so jobs published to QStash come back to it (API_URL).
-   * Defaults to `npm run dev`'s Worker; tests serving the app elsewhere override API_URL.
+   * Where the api Worker answers, so jobs published to QStash come back to it (API_PUBLIC_URL).
+   * Defaults to `npm run dev`'s Worker; tests serving the app elsewhere override API_PUBLIC_URL.
    */
   apiUrl?: string;
   log?: (line: string) => void;
@@ -68,6 +68,12 @@ export type Devstack = {
 
 /** Where `npm run dev` runs the api Worker (wrangler dev) unless DEVSTACK_API_PORT says else. */
 export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
+
+/** Where the dashboard runs under `npm run dev`; alert notifications link there. */
+export const DEFAULT_APP_URL = 'http://127.0.0.1:5173';
+
+/** Any account id works with the catcher's SMS API; the token is what it checks. */
+const DEVSTACK_SMS_ACCOUNT_SID = 'ACdevstack';
 
 /** The database where emulators keep their own state (QStash's pending messages). */
 const EMULATOR_DATABASE = 'devstack';
@@ -186,6 +192,13 @@ export function workerEnv(stack: {
     RESEND_API_KEY: stack.secrets.resendApiKey,
     RESEND_BASE_URL: stack.catcher.url,
     SECRETS_KEYRING: stack.secrets.secretsKeyring,
-    API_URL: stack.apiUrl ?? DEFAULT_API_URL,
+    API_PUBLIC_URL: stack.apiUrl ?? DEFAULT_API_URL,
+    APP_URL: DEFAULT_APP_URL,
+    EMAIL_FROM: 'AnythingIoT Alerts <alerts@anythingiot.test>',
+    SMS_API_URL: `${stack.catcher.url}/sms`,
+    SMS_ACCOUNT_SID: DEVSTACK_SMS_ACCOUNT_SID,
+    SMS_AUTH_TOKEN: stack.secrets.smsToken,
+    // Twilio's magic test number: valid E.164, never a real subscriber.
+    SMS_FROM: '+15005550006',
   };
 }

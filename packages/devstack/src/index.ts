@@ -1,4 +1,4 @@
-export type { RunningCatcher } from './catcher/index.js';
+export type { CaughtMessage, RunningCatcher } from './catcher/index.js';
 export { startCatcher } from './catcher/index.js';
 export * from './devstack.js';
 export { type RunningNeonProxy, startNeonProxy } from './neon-proxy/index.js';

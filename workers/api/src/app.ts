@@ -23,7 +23,9 @@ import { registerDocs } from './routes/docs/docs.js';
 import { registerHealthLive } from './routes/health/live.js';
 import { registerHealthReady } from './routes/health/ready.js';
 import { registerIngest } from './routes/ingest/post.js';
+import { registerAlertJobs } from './routes/jobs/alert-jobs.js';
 import { registerEnsurePartitionsJob } from './routes/jobs/ensure-partitions.js';
+import { registerNotificationRoutes } from './routes/notifications/routes.js';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps) {
   registerHealthReady(app);
   registerIngest(app);
   registerEnsurePartitionsJob(app);
+  registerAlertJobs(app);
   registerCreateDevice(app);
   registerListDevices(app);
   registerGetDevice(app);
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps) {
   registerCreateApiKey(app);
   registerListApiKeys(app);
   registerRevokeApiKey(app);
+  registerNotificationRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

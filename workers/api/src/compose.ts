@@ -4,6 +4,9 @@ import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qst
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
 import type { WorkerEnv } from './env.js';
+import { httpWebhook } from './notify/channels/http-webhook.js';
+import { resendEmail } from './notify/channels/resend-email.js';
+import { twilioSms } from './notify/channels/twilio-sms.js';
 
 export type RuntimeExtras = {
   /** Only Node 20 needs this (no global WebSocket); never set inside the Worker bundle. */
@@ -29,7 +32,23 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       token: env.QSTASH_TOKEN,
       retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
     }),
-    apiUrl: env.API_URL,
+    apiPublicUrl: env.API_PUBLIC_URL,
+    notify: {
+      appUrl: env.APP_URL,
+      email: resendEmail({
+        apiKey: env.RESEND_API_KEY,
+        baseUrl: env.RESEND_BASE_URL,
+        from: env.EMAIL_FROM,
+      }),
+      sms: twilioSms({
+        apiUrl: env.SMS_API_URL,
+        accountSid: env.SMS_ACCOUNT_SID,
+        authToken: env.SMS_AUTH_TOKEN,
+        from: env.SMS_FROM,
+      }),
+      webhook: httpWebhook(),
+      retry: { retries: env.DELIVERY_RETRIES, delay: env.DELIVERY_RETRY_DELAY },
+    },
     qstashReceiver: new QStashReceiver({
       currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY,
       nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY,

@@ -1,4 +1,4 @@
-import type { Keyring } from '@anythingiot/core';
+import type { Keyring, NotificationChannels } from '@anythingiot/core';
 import type { Database, DbHandle } from '@anythingiot/db';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
@@ -16,7 +16,13 @@ export type AppDeps = {
   redis: Redis;
   qstash: QStashClient;
   /** This api's public base URL, where QStash delivers the jobs we publish (/v1/jobs/*). */
-  apiUrl: string;
+  apiPublicUrl: string;
+  /** Email, SMS and webhook senders, and the dashboard URL notifications link to. */
+  notify: NotificationChannels & {
+    appUrl: string;
+    /** How QStash retries a failed delivery (count, and a retry-delay expression). */
+    retry: { retries: number; delay: string };
+  };
   /** Checks the `Upstash-Signature` of QStash callbacks (/v1/jobs/*). */
   qstashReceiver: Pick<QStashReceiver, 'verify'>;
   log(event: LogEvent): void;

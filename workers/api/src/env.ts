@@ -15,7 +15,21 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   RESEND_API_KEY: z.string().min(1),
   RESEND_BASE_URL: z.url().optional(),
   /** This api's public base URL: QStash calls the notification jobs (/v1/jobs/*) back there. */
-  API_URL: z.url(),
+  API_PUBLIC_URL: z.url(),
+  /** The dashboard's base URL: notifications deep-link to `${APP_URL}/alerts/<id>`. */
+  APP_URL: z.url(),
+  /** Sender of alert emails, e.g. `AnythingIoT Alerts <alerts@example.com>` (a Resend-verified domain). */
+  EMAIL_FROM: z.string().min(3),
+  /** A Twilio-style Messages API: `https://api.twilio.com` (the catcher's `/sms` locally). */
+  SMS_API_URL: z.url(),
+  SMS_ACCOUNT_SID: z.string().min(1),
+  SMS_AUTH_TOKEN: z.string().min(1),
+  /** The sending number, E.164. */
+  SMS_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +15005550006'),
+  /** Retries QStash makes of a failed delivery before it is dead (a dead letter in the API). */
+  DELIVERY_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  /** QStash `Upstash-Retry-Delay` expression (ms; `retried` counts from 0): 10 s, 20 s, 40 s, … */
+  DELIVERY_RETRY_DELAY: z.string().min(1).default('min(3600000, 10000 * pow(2, retried))'),
   /** AES-GCM keys for device secrets at rest: "1:<base64 32 bytes>,2:…"; the newest encrypts. */
   SECRETS_KEYRING: z.string().min(1),
   /** How far X-Timestamp may be from the server clock (replay window), seconds. */

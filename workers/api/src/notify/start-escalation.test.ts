@@ -46,8 +46,8 @@ describe('startEscalation', () => {
   it('publishes one signed escalate job for the alert, however often it is called', async () => {
     const alertId = `alr_${Date.now()}`;
     const input = { tenantId: 'tnt_test', alertId };
-    const first = await startEscalation({ qstash, apiUrl }, input);
-    const again = await startEscalation({ qstash, apiUrl }, input);
+    const first = await startEscalation({ qstash, apiPublicUrl: apiUrl }, input);
+    const again = await startEscalation({ qstash, apiPublicUrl: apiUrl }, input);
     expect(again.messageId).toBe(first.messageId);
 
     const delivered = await waitFor(() =>

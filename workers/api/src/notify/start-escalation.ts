@@ -7,7 +7,7 @@ import { publishEscalate } from './jobs.js';
  * the same alert (a retried raise) is harmless, QStash drops the duplicate.
  */
 export async function startEscalation(
-  deps: Pick<AppDeps, 'qstash' | 'apiUrl'>,
+  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl'>,
   input: { tenantId: string; alertId: string },
 ): Promise<{ messageId: string }> {
   const messageId = await publishEscalate(

@@ -1,0 +1,116 @@
+import {
+  DomainError,
+  newId,
+  openSecret,
+  renderAlertEmail,
+  renderAlertSms,
+  renderInApp,
+  type SendResult,
+  signWebhook,
+  webhookEvent,
+} from '@anythingiot/core';
+import { alertRepo, type Delivery, deliveryRepo, webhookEndpointRepo } from '@anythingiot/db';
+import type { JobCtx } from './escalate.js';
+import type { DeliverJob } from './jobs.js';
+import { loadNotice } from './load-notice.js';
+
+export type DeliverOutcome =
+  | { outcome: 'unknown_delivery' }
+  | { outcome: 'already_done'; status: Delivery['status'] }
+  | { outcome: 'sent'; delivery: Delivery }
+  | { outcome: 'dead'; delivery: Delivery | undefined };
+
+/** A send failure that no retry can fix (the endpoint was deleted or disabled). */
+class Undeliverable extends Error {}
+
+/**
+ * Sends one delivery (the `/v1/jobs/deliver` callback) and records the attempt. Idempotent: a
+ * delivery already sent or dead is left alone. A failed send is recorded (attempts, last_error)
+ * and then thrown as 503, so QStash retries the job; when QStash gives up, the failure callback
+ * marks the delivery dead.
+ */
+export async function deliver({
+  ctx,
+  input,
+}: {
+  ctx: JobCtx;
+  input: DeliverJob;
+}): Promise<DeliverOutcome> {
+  const { deps, db } = ctx;
+  const repo = deliveryRepo(db, input.tenantId);
+  const delivery = await repo.get(input.deliveryId);
+  if (!delivery) return { outcome: 'unknown_delivery' };
+  if (delivery.status === 'sent' || delivery.status === 'dead') {
+    return { outcome: 'already_done', status: delivery.status };
+  }
+  const alert = await alertRepo(db, input.tenantId).get(delivery.alertId);
+  if (!alert) return { outcome: 'unknown_delivery' };
+  const notice = await loadNotice(db, alert, delivery, deps.notify.appUrl);
+
+  if (delivery.channel === 'in_app') {
+    const { title, body } = renderInApp(notice);
+    const sent = await repo.recordInApp(delivery.id, {
+      userId: delivery.userId ?? delivery.recipient,
+      alertId: alert.id,
+      title,
+      body,
+      notificationId: newId('notification'),
+    });
+    return sent ? { outcome: 'sent', delivery: sent } : { outcome: 'already_done', status: 'sent' };
+  }
+
+  let result: SendResult;
+  try {
+    result = await send(ctx, delivery, notice);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : 'send failed';
+    if (err instanceof Undeliverable) {
+      return { outcome: 'dead', delivery: await repo.markDead(delivery.id, message) };
+    }
+    await repo.recordFailure(delivery.id, message);
+    deps.log({
+      job: 'deliver',
+      deliveryId: delivery.id,
+      channel: delivery.channel,
+      error: message,
+    });
+    throw new DomainError('UNAVAILABLE', 'The delivery failed; QStash will retry it.', {
+      reason: 'delivery_failed',
+    });
+  }
+  const sent = await repo.recordSent(delivery.id, result.providerId);
+  return sent ? { outcome: 'sent', delivery: sent } : { outcome: 'already_done', status: 'sent' };
+}
+
+async function send(
+  { deps, db }: JobCtx,
+  delivery: Delivery,
+  notice: Awaited<ReturnType<typeof loadNotice>>,
+): Promise<SendResult> {
+  switch (delivery.channel) {
+    case 'email': {
+      const email = renderAlertEmail(notice);
+      return deps.notify.email({ to: delivery.recipient, ...email, idempotencyKey: delivery.id });
+    }
+    case 'sms':
+      return deps.notify.sms({ to: delivery.recipient, body: renderAlertSms(notice) });
+    case 'webhook': {
+      const endpoint = delivery.webhookEndpointId
+        ? await webhookEndpointRepo(db, delivery.tenantId).getWithSecret(delivery.webhookEndpointId)
+        : undefined;
+      if (!endpoint) throw new Undeliverable('The webhook endpoint was deleted.');
+      if (!endpoint.enabled) throw new Undeliverable('The webhook endpoint is disabled.');
+      const secret = await openSecret(await deps.keyring(), endpoint.secretCiphertext);
+      const now = deps.now();
+      const body = JSON.stringify(webhookEvent(delivery.id, notice, now));
+      return deps.notify.webhook({
+        url: endpoint.url,
+        body,
+        signature: await signWebhook(secret, body, now),
+        deliveryId: delivery.id,
+      });
+    }
+    case 'in_app':
+      throw new Error('in-app deliveries are recorded, not sent');
+  }
+}
