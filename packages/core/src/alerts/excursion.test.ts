@@ -308,6 +308,7 @@ describe('advanceExcursions', () => {
         open: null,
         lastTs: at(5),
         raise: [],
+        disqualified: [],
         late: true,
       });
     }

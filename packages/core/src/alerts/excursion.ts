@@ -124,7 +124,13 @@ function run(
   sorted: readonly Point[],
   timeZone: string,
   opts: ExcursionOptions,
-): { changed: Excursion[]; open: Excursion | null; lastTs: number | null; raise: Excursion[] } {
+): {
+  changed: Excursion[];
+  open: Excursion | null;
+  lastTs: number | null;
+  raise: Excursion[];
+  disqualified: Excursion[];
+} {
   const changed: Excursion[] = [];
   const raise: Excursion[] = [];
   let open = state.open === null ? null : { ...state.open };
@@ -158,6 +164,12 @@ function run(
       open.dataGap = hasDataGap(open.lastTs, p.ts, opts);
     }
     if (cls === 'clear') {
+      if (p.ts < due && open.alertAt !== null) {
+        // A QStash check raised it while the device was quiet; this reading shows it ended
+        // before lasting the duration. Event time decides: transient (the alert stays raised).
+        open.alertAt = null;
+        open.dataGap = false;
+      }
       open.end = p.ts;
       open = null;
       continue;
@@ -169,7 +181,8 @@ function run(
     }
   }
   for (const e of changed) if (e.alertAt !== null && !wasAlerted.has(e)) raise.push(e);
-  return { changed, open, lastTs, raise };
+  const disqualified = changed.filter((e) => e.alertAt === null && wasAlerted.has(e));
+  return { changed, open, lastTs, raise, disqualified };
 }
 
 /**
@@ -201,6 +214,11 @@ export type AdvanceResult = {
    * have raised it before late data reset its alertAt.
    */
   raise: Excursion[];
+  /**
+   * Entries whose alertAt a QStash check had set but whose clearing reading came before the
+   * alert instant: transient after all. Their alert stays; note it on the alert's timeline.
+   */
+  disqualified: Excursion[];
   /** A point was at or before `state.lastTs`: nothing was applied; recompute a window. */
   late: boolean;
 };
@@ -218,7 +236,13 @@ export function advanceExcursions(
   opts: ExcursionOptions,
 ): AdvanceResult {
   const sorted = sortPoints(points);
-  const unchanged = { excursions: [], open: state.open, lastTs: state.lastTs, raise: [] };
+  const unchanged = {
+    excursions: [],
+    open: state.open,
+    lastTs: state.lastTs,
+    raise: [],
+    disqualified: [],
+  };
   if (sorted.length === 0) return { ...unchanged, late: false };
   if (state.lastTs !== null && sorted[0]!.ts <= state.lastTs) return { ...unchanged, late: true };
   const result = run(rule, state, sorted, timeZone, opts);
@@ -227,6 +251,7 @@ export function advanceExcursions(
     open: result.open,
     lastTs: result.lastTs,
     raise: result.raise,
+    disqualified: result.disqualified,
     late: false,
   };
 }

@@ -11,7 +11,7 @@ export const NotificationPrefsSchema = z.object({
   channels: z
     .array(UserChannelSchema)
     .refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
-  /** Daily, in the user's time zone; end < start spans midnight, start == end is all day. */
+  /** Daily, in the user's time zone; end < start spans midnight, start == end is 24 h. */
   quietHours: DailyWindowSchema.nullable(),
   timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin'),
 });

@@ -54,6 +54,7 @@ describe('reconcileExcursions', () => {
       remove: [],
       raise: [],
       merged: [],
+      disqualified: [],
     });
   });
 
@@ -119,6 +120,7 @@ describe('reconcileExcursions', () => {
       remove: ['exc_b'],
       raise: [],
       merged: [{ id: 'exc_b', alertId: 'alr_b', intoId: 'exc_a' }],
+      disqualified: [],
     });
   });
 
@@ -140,6 +142,10 @@ describe('reconcileExcursions', () => {
     expect(result.update).toEqual([{ id: 'exc_a', excursion: truth }]);
     expect(result.remove).toEqual([]);
     expect(result.raise).toEqual([]);
+    expect(result.disqualified).toEqual([{ id: 'exc_a', alertId: 'alr_a' }]);
+    // Reported once: stored as transient, the next reconcile has nothing new to say.
+    const again = reconcileExcursions([stored('exc_a', truth, 'alr_a')], [truth]);
+    expect(again.disqualified).toEqual([]);
   });
 
   it('reports an alerted excursion that nothing overlaps any more as detached', () => {

@@ -23,6 +23,11 @@ export type Reconciliation = {
    * or the rule changed under the excursion); the alert then stays without an excursion.
    */
   merged: { id: string; alertId: string; intoId: string | null }[];
+  /**
+   * Alerted excursions that no longer qualify with the late data (the alert was raised on the
+   * readings known then, or by a due check): the alert stays, its timeline should say why.
+   */
+  disqualified: { id: string; alertId: string }[];
 };
 
 type Span = Pick<Excursion, 'start' | 'end'>;
@@ -82,7 +87,14 @@ export function reconcileExcursions(
 ): Reconciliation {
   const owner = new Map<Excursion, StoredExcursion>();
   const taken = new Set<Excursion>();
-  const result: Reconciliation = { insert: [], update: [], remove: [], raise: [], merged: [] };
+  const result: Reconciliation = {
+    insert: [],
+    update: [],
+    remove: [],
+    raise: [],
+    merged: [],
+    disqualified: [],
+  };
   const byStart = (a: Span, b: Span) => a.start - b.start;
   // Alerted excursions choose first so an alert is never displaced by an alert-less id.
   const order = [...stored].sort(
@@ -110,6 +122,10 @@ export function reconcileExcursions(
     const s = owner.get(r);
     if (s === undefined) result.insert.push(plain(r));
     else if (!same(s, r)) result.update.push({ id: s.id, excursion: plain(r) });
+    // Reported once: when the stored alertAt goes from set to null.
+    if (s?.alertId != null && s.alertAt !== null && r.alertAt === null) {
+      result.disqualified.push({ id: s.id, alertId: s.alertId });
+    }
     if (r.alertAt !== null && (s === undefined || s.alertId === null)) {
       result.raise.push({ ...plain(r), id: s?.id ?? null, retrospective: r.end !== null });
     }

@@ -42,11 +42,13 @@ describe('isScheduleActive', () => {
     expect(isScheduleActive(fridayNight, utc('2026-11-28T23:00:00Z'), 'UTC')).toBe(false); // Sat
   });
 
-  it('treats start == end as the whole of each listed day', () => {
+  it('treats start == end as 24 h from start, like any window spanning midnight', () => {
     const sundays = { days: [0], start: '07:00', end: '07:00' };
     expect(activeMinutes(sundays, 'UTC', '2026-11-21T00:00Z', '2026-11-24T00:00Z')).toBe(24 * 60);
-    expect(isScheduleActive(sundays, utc('2026-11-22T00:00:00Z'), 'UTC')).toBe(true);
-    expect(isScheduleActive(sundays, utc('2026-11-23T00:00:00Z'), 'UTC')).toBe(false);
+    expect(isScheduleActive(sundays, utc('2026-11-22T06:59:00Z'), 'UTC')).toBe(false);
+    expect(isScheduleActive(sundays, utc('2026-11-22T07:00:00Z'), 'UTC')).toBe(true);
+    expect(isScheduleActive(sundays, utc('2026-11-23T06:59:00Z'), 'UTC')).toBe(true); // Mon
+    expect(isScheduleActive(sundays, utc('2026-11-23T07:00:00Z'), 'UTC')).toBe(false);
   });
 
   it('follows the wall clock in the facility’s zone, not UTC', () => {

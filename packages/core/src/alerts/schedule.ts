@@ -6,8 +6,8 @@ export const ClockTimeSchema = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM between 00:00 and 23:59');
 
 /**
- * A daily window in local wall-clock time. end < start spans midnight (22:00–06:00);
- * start == end is the whole day. Shared by rule schedules and quiet hours.
+ * A daily window in local wall-clock time, belonging to the day it starts. end < start spans
+ * midnight (22:00–06:00); start == end lasts 24 h from start. Shared by schedules and quiet hours.
  */
 export const DailyWindowSchema = z.object({ start: ClockTimeSchema, end: ClockTimeSchema });
 export type DailyWindow = z.infer<typeof DailyWindowSchema>;
@@ -77,8 +77,8 @@ function windowHit(window: DailyWindow, local: LocalTime): { startedOn: number }
   const start = minutes(window.start);
   const end = minutes(window.end);
   const m = local.minuteOfDay;
-  if (start === end) return { startedOn: local.weekday };
   if (start < end) return m >= start && m < end ? { startedOn: local.weekday } : null;
+  // Spans midnight; start == end is the same rule with a 24 h length (Mon 08:00 → Tue 08:00).
   if (m >= start) return { startedOn: local.weekday };
   if (m < end) return { startedOn: (local.weekday + 6) % 7 };
   return null;

@@ -172,6 +172,11 @@ export type MemoryAlert = {
   via: 'ingest' | 'check' | 'reconcile';
   retrospective: boolean;
   dataGap: boolean;
+  /** The excursion as stored when the alert was raised, and the readings known then. */
+  excursionAtRaise: StoredExcursion;
+  knownAtRaise: Point[];
+  /** Late data later showed the excursion lasted less than the duration. */
+  disqualified: boolean;
 };
 
 /**
@@ -222,6 +227,7 @@ export class MemoryExcursionStore {
     }
     // A raise for an excursion that has already ended (an in-order backfill) is retrospective.
     for (const e of result.raise) this.raise(ids.get(e)!, atMs, 'ingest', e.end !== null);
+    for (const e of result.disqualified) this.disqualify(this.excursions.get(ids.get(e)!)!.alertId);
     this.openId = result.open === null ? null : ids.get(result.open)!;
     this.lastTs = result.lastTs;
   }
@@ -264,11 +270,18 @@ export class MemoryExcursionStore {
       idByStart.set(e.start, id);
     }
     for (const m of changes.merged) this.links.push({ alertId: m.alertId, excursionId: m.intoId });
+    for (const d of changes.disqualified) this.disqualify(d.alertId);
     for (const r of changes.raise) {
       this.raise(r.id ?? idByStart.get(r.start)!, atMs, 'reconcile', r.retrospective);
     }
     this.openId = state.open === null ? null : idByStart.get(state.open.start)!;
     this.lastTs = state.lastTs;
+  }
+
+  private disqualify(alertId: string | null): void {
+    const alert = this.alerts.find((a) => a.id === alertId);
+    if (!alert) throw new Error(`disqualified an excursion without alert ${alertId}`);
+    alert.disqualified = true;
   }
 
   private raise(excursionId: string, atMs: number, via: MemoryAlert['via'], retro: boolean): void {
@@ -288,6 +301,9 @@ export class MemoryExcursionStore {
       via,
       retrospective: retro,
       dataGap: excursion.dataGap,
+      excursionAtRaise: excursion,
+      knownAtRaise: [...this.readings].map(([ts, value]) => ({ ts, value })),
+      disqualified: false,
     });
   }
 
