@@ -1,0 +1,34 @@
+import { inAppNotificationRepo, recipientRepo } from '@anythingiot/db';
+import type { TenantCtx } from '../auth/tenant-ctx.js';
+import { notFound } from './notify-errors.js';
+
+async function assertMember(ctx: TenantCtx, userId: string) {
+  if (!(await recipientRepo(ctx.db, ctx.tenantId).isActiveMember(userId))) {
+    throw notFound('user', userId);
+  }
+}
+
+/** A user's in-app notifications, newest first; `unread` keeps only the ones not yet read. */
+export async function listInApp({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { userId: string; unread: boolean; limit: number };
+}) {
+  await assertMember(ctx, input.userId);
+  return inAppNotificationRepo(ctx.db, ctx.tenantId).list(input.userId, input);
+}
+
+/** Marks one read; repeating it keeps the first read time. */
+export async function markInAppRead({
+  ctx,
+  input,
+}: {
+  ctx: TenantCtx;
+  input: { userId: string; id: string };
+}) {
+  const row = await inAppNotificationRepo(ctx.db, ctx.tenantId).markRead(input.userId, input.id);
+  if (!row) throw notFound('notification', input.id);
+  return row;
+}
