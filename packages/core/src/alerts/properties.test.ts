@@ -11,7 +11,13 @@ import {
 import { RULE_PRESETS } from './presets.js';
 import type { StoredExcursion } from './reconcile.js';
 import { isScheduleActive, type RuleSchedule } from './schedule.js';
-import { type Arrival, generateScenario, MemoryExcursionStore } from './testing.js';
+import {
+  type Arrival,
+  generateScenario,
+  MemoryExcursionStore,
+  scoreAgainstOracle,
+  storedForScoring,
+} from './testing.js';
 
 const STEP = 60_000;
 // Saturday before the EU spring-forward night: schedules in Berlin cross a DST change.
@@ -131,8 +137,11 @@ function expectAlertAccounting(
   rule: ExcursionRule,
   opts: ExcursionOptions,
 ) {
+  const score = scoreAgainstOracle(oracle, storedForScoring(store));
+  expect(score).toMatchObject({ missed: 0, duplicated: 0, wrongBoundaries: 0 });
   const stored = store.list();
   const alerted = stored.filter((e) => e.alertId !== null);
+  expect(store.alerts).toHaveLength(score.qualifying + score.extra);
   expect(new Set(alerted.map((e) => e.alertId)).size).toBe(alerted.length);
   expect(store.alerts).toHaveLength(alerted.length);
   expect(store.links).toEqual([]); // a merge needs a clearing reading to vanish: impossible here
@@ -169,14 +178,29 @@ describe('excursions: live path with late data equals the offline oracle', () =>
         expect(store.list().map(strip)).toEqual(oracle);
         expectAlertAccounting(store, oracle, rule, opts);
         expect(store.suppressedRaises).toBe(0);
-        // In order, the live path raises exactly the oracle's alerts.
-        if (
-          arrivals.every((a, i) => i === 0 || a.points[0]!.ts > arrivals[i - 1]!.points.at(-1)!.ts)
-        ) {
-          expect(store.alerts).toHaveLength(oracle.filter((e) => e.alertAt !== null).length);
-        }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('in order (any batching, incl. one backfill post): alerts == qualifying excursions exactly', () => {
+    const inOrder = fc.record({
+      rule: ruleArb,
+      maxGapMs: fc.constantFrom(90_000, 150_000, 600_000),
+      points: seriesArb,
+      batchSizes: fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 10 }),
+    });
+    fc.assert(
+      fc.property(inOrder, ({ rule, maxGapMs, points, batchSizes }) => {
+        const opts = { maxGapMs };
+        const onTime = [{ delay: 0, duplicateDelay: null }];
+        const store = replay(rule, toArrivals(points, onTime, batchSizes), opts, false);
+        const oracle = findExcursions(rule, points, TZ, opts);
+        expect(store.list().map(strip)).toEqual(oracle);
+        expect(store.alerts).toHaveLength(oracle.filter((e) => e.alertAt !== null).length);
+        expect(store.alerts.every((a) => !a.disqualified && a.via === 'ingest')).toBe(true);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -389,5 +413,35 @@ describe('schedules against an independent DST reference', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('scoreAgainstOracle', () => {
+  const e = (start: number, end: number | null, alertAt: number | null): Excursion => ({
+    start,
+    end,
+    lastTs: start,
+    lastViolatingTs: start,
+    peak: 9,
+    alertAt,
+    dataGap: false,
+  });
+
+  it('counts missed, duplicated, wrong boundaries and extra alerts', () => {
+    const oracle = [e(0, 10, 5), e(20, 30, 25), e(40, 50, null), e(60, 70, 65), e(80, 90, 85)];
+    const stored = [
+      { start: 0, end: 10, alerts: 1 },
+      { start: 20, end: 30, alerts: 0 }, // missed
+      { start: 40, end: 50, alerts: 1 }, // extra
+      { start: 60, end: 75, alerts: 2 }, // wrong end, duplicated
+      // 80 absent: missed and wrong
+    ];
+    expect(scoreAgainstOracle(oracle, stored)).toEqual({
+      qualifying: 4,
+      missed: 2,
+      duplicated: 1,
+      wrongBoundaries: 2,
+      extra: 1,
+    });
   });
 });

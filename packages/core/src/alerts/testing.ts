@@ -312,3 +312,64 @@ export class MemoryExcursionStore {
     return `${prefix}_${this.seq}`;
   }
 }
+
+export type OracleScore = {
+  /** Excursions the oracle says qualify, and how many of them got no alert. */
+  qualifying: number;
+  missed: number;
+  /** Excursions with more than one alert. */
+  duplicated: number;
+  /** Oracle excursions without a stored one of the same start and end, and vice versa. */
+  wrongBoundaries: number;
+  /**
+   * Alerts on excursions the oracle calls transient: raised on the readings known then (late data
+   * showed otherwise; the core reports them disqualified) or by a due check on the open tail.
+   */
+  extra: number;
+};
+
+/**
+ * Scores what a live system stored against `findExcursions` over the same readings: the counts
+ * the issue's correctness run prints (missed = duplicated = wrongBoundaries = 0 is the bar).
+ * `stored` carries each excursion's number of linked alerts (merged alerts included).
+ */
+export function scoreAgainstOracle(
+  oracle: readonly Excursion[],
+  stored: readonly (Pick<Excursion, 'start' | 'end'> & { alerts: number })[],
+): OracleScore {
+  const byStart = new Map(stored.map((e) => [e.start, e]));
+  const truth = new Map(oracle.map((e) => [e.start, e]));
+  const score: OracleScore = {
+    qualifying: 0,
+    missed: 0,
+    duplicated: 0,
+    wrongBoundaries: 0,
+    extra: 0,
+  };
+  for (const e of oracle) {
+    const mine = byStart.get(e.start);
+    if (mine?.end !== e.end) score.wrongBoundaries += 1;
+    if (e.alertAt === null) continue;
+    score.qualifying += 1;
+    if (!mine || mine.alerts === 0) score.missed += 1;
+  }
+  for (const e of stored) {
+    if (!truth.has(e.start)) score.wrongBoundaries += 1;
+    if (e.alerts > 1) score.duplicated += 1;
+    if (e.alerts > 0 && (truth.get(e.start)?.alertAt ?? null) === null) score.extra += 1;
+  }
+  return score;
+}
+
+/** `MemoryExcursionStore` contents in the shape `scoreAgainstOracle` takes. */
+export function storedForScoring(store: MemoryExcursionStore) {
+  const linked = new Map<string, number>();
+  for (const l of store.links) {
+    if (l.excursionId !== null) linked.set(l.excursionId, (linked.get(l.excursionId) ?? 0) + 1);
+  }
+  return store.list().map((e) => ({
+    start: e.start,
+    end: e.end,
+    alerts: (e.alertId === null ? 0 : 1) + (linked.get(e.id) ?? 0),
+  }));
+}
