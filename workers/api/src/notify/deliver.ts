@@ -1,5 +1,4 @@
 import {
-  DomainError,
   newId,
   openSecret,
   renderAlertEmail,
@@ -24,9 +23,21 @@ export type DeliverOutcome =
 class Undeliverable extends Error {}
 
 /**
+ * A send failed and was recorded; the job must fail so QStash retries it. Not a DomainError:
+ * the route answers 502 without Retry-After, because QStash would let Retry-After override the
+ * configured backoff (DELIVERY_RETRY_DELAY).
+ */
+export class DeliveryFailed extends Error {
+  constructor(readonly deliveryId: string) {
+    super('The delivery failed; QStash will retry it.');
+    this.name = 'DeliveryFailed';
+  }
+}
+
+/**
  * Sends one delivery (the `/v1/jobs/deliver` callback) and records the attempt. Idempotent: a
  * delivery already sent or dead is left alone. A failed send is recorded (attempts, last_error)
- * and then thrown as 503, so QStash retries the job; when QStash gives up, the failure callback
+ * and then thrown (answered 502), so QStash retries the job; when QStash gives up, the failure callback
  * marks the delivery dead.
  */
 export async function deliver({
@@ -74,9 +85,7 @@ export async function deliver({
       channel: delivery.channel,
       error: message,
     });
-    throw new DomainError('UNAVAILABLE', 'The delivery failed; QStash will retry it.', {
-      reason: 'delivery_failed',
-    });
+    throw new DeliveryFailed(delivery.id);
   }
   const sent = await repo.recordSent(delivery.id, result.providerId);
   return sent ? { outcome: 'sent', delivery: sent } : { outcome: 'already_done', status: 'sent' };

@@ -1,16 +1,28 @@
 import type { App } from '../../app-type.js';
-import { deliver } from '../../notify/deliver.js';
+import { problemResponse } from '../../lib/problem.js';
+import { DeliveryFailed, deliver } from '../../notify/deliver.js';
 import { DELIVER_JOB_PATH, DeliverJobSchema, parseJob } from '../../notify/jobs.js';
 import { verifiedJobBody } from './verify-qstash.js';
 
 /**
- * QStash callback that sends one delivery. A failed send answers 503 so QStash retries it
- * (with the retries and delay set when it was published).
+ * QStash callback that sends one delivery. A failed send answers 502 so QStash retries it,
+ * with the retries and delay set when it was published (no Retry-After to override them).
  */
 export function registerDeliverJob(app: App) {
   app.post(DELIVER_JOB_PATH, async (c) => {
     const job = parseJob(DeliverJobSchema, await verifiedJobBody(c));
-    const result = await deliver({ ctx: { deps: c.var.deps, db: c.var.db() }, input: job });
+    let result: Awaited<ReturnType<typeof deliver>>;
+    try {
+      result = await deliver({ ctx: { deps: c.var.deps, db: c.var.db() }, input: job });
+    } catch (err) {
+      if (!(err instanceof DeliveryFailed)) throw err;
+      return problemResponse(c, {
+        title: 'Delivery failed',
+        status: 502,
+        detail: `Delivery ${err.deliveryId} failed; its last_error says why.`,
+        code: 'delivery_failed',
+      });
+    }
     return c.json(
       result.outcome === 'sent' || result.outcome === 'dead'
         ? { outcome: result.outcome, status: result.delivery?.status }

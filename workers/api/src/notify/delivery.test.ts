@@ -1,0 +1,173 @@
+import { newDeviceSecret, sealSecret, verifyWebhookSignature } from '@anythingiot/core';
+import { deviceRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
+import { testStack } from '@anythingiot/devstack/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caught, type ServedApp, seedMember, serveApp, waitFor } from '../../test/notify-stack.js';
+import { call, seedAlert, seedTenant } from '../../test/tenant-fixtures.js';
+import { startEscalation } from './start-escalation.js';
+
+// Channel behaviour on the real stack: webhooks retried by QStash until they succeed or die,
+// signed so receivers can check them; quiet hours muting a warning email but not a critical one.
+const SYSTEM = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
+let s: ServedApp;
+let tenantId: string;
+let key: string;
+let deviceId: string;
+const run = Date.now().toString(36);
+
+beforeAll(async () => {
+  s = await serveApp('notify_delivery');
+  ({ tenantId, key } = await seedTenant(s.db, 'Hooks Ltd'));
+  const keyring = await s.deps.keyring();
+  deviceId = (
+    await deviceRepo(s.db.handle.db, tenantId).create(
+      { name: 'Freezer 3' },
+      await sealSecret(keyring, newDeviceSecret()),
+      keyring.current,
+      SYSTEM,
+    )
+  ).id;
+});
+afterAll(() => s?.close());
+
+async function onlyPolicy(tiers: unknown[]) {
+  const repo = notificationPolicyRepo(s.db.handle.db, tenantId);
+  for (const p of await repo.list()) await repo.delete(p.id, SYSTEM);
+  await repo.create(
+    {
+      name: 'test',
+      facilityId: null,
+      severities: ['info', 'warning', 'critical'],
+      tiers: tiers as never,
+      repeatEveryMinutes: null,
+      maxRepeats: 0,
+    },
+    SYSTEM,
+  );
+}
+
+async function endpoint(name: string, query: string) {
+  const url = `${testStack().urls.catcher}/webhooks/${name}${query}`;
+  const res = await call(s.app, key, 'POST', '/v1/webhook-endpoints', { name, url });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { endpoint: { id: string }; secret: string };
+}
+
+/** The alert's deliveries once none is pending or failed any more (QStash is done with them). */
+const finalDeliveries = (alertId: string, count: number) =>
+  waitFor(async () => {
+    const rows = await s.db.handle.db
+      .select()
+      .from(schema.deliveries)
+      .where(eq(schema.deliveries.alertId, alertId));
+    return rows.length === count && rows.every((r) => r.status === 'sent' || r.status === 'dead')
+      ? rows
+      : undefined;
+  }, 20_000);
+
+describe('webhooks', () => {
+  it('retries a receiver that fails twice, then records one sent delivery with 3 attempts, verifiably signed', async () => {
+    const name = `flaky-${run}`;
+    const { endpoint: ep, secret } = await endpoint(name, '?fail=500&failTimes=2');
+    await onlyPolicy([
+      { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
+    ]);
+    const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
+    await startEscalation(s.deps, { tenantId, alertId: alert.id });
+
+    const [delivery] = await finalDeliveries(alert.id, 1);
+    expect(delivery).toMatchObject({
+      channel: 'webhook',
+      status: 'sent',
+      attempts: 3,
+      lastError: null,
+    });
+    const hits = await caught({ kind: 'webhook', name });
+    expect(hits.map((h) => h.kind === 'webhook' && h.payload.status)).toEqual([200, 500, 500]);
+
+    const last = hits[0];
+    if (last?.kind !== 'webhook') throw new Error('not a webhook');
+    const header = last.payload.headers['anythingiot-signature'];
+    if (typeof header !== 'string') throw new Error('no signature header');
+    expect(
+      await verifyWebhookSignature(secret, header, last.payload.body, Date.now(), 300),
+    ).toMatchObject({
+      valid: true,
+    });
+    expect(
+      await verifyWebhookSignature('whsec_wrong', header, last.payload.body, Date.now(), 300),
+    ).toMatchObject({
+      valid: false,
+    });
+    // Every retry carries the same event id (the delivery id), so receivers can drop duplicates.
+    const ids = hits.map((h) => h.kind === 'webhook' && JSON.parse(h.payload.body).id);
+    expect(new Set(ids)).toEqual(new Set([delivery!.id]));
+    expect(JSON.parse(last.payload.body)).toMatchObject({
+      type: 'alert.notified',
+      data: { alert: { id: alert.id, severity: 'critical', device: 'Freezer 3' } },
+    });
+  });
+
+  it('a receiver that always fails ends dead after the retries, listed as a dead letter', async () => {
+    const name = `down-${run}`;
+    const { endpoint: ep } = await endpoint(name, '?fail=503');
+    await onlyPolicy([
+      { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
+    ]);
+    const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
+    await startEscalation(s.deps, { tenantId, alertId: alert.id });
+
+    const [delivery] = await finalDeliveries(alert.id, 1);
+    expect(delivery).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(delivery?.lastError).toContain('503');
+    expect(await caught({ kind: 'webhook', name })).toHaveLength(3);
+
+    const res = await call(s.app, key, 'GET', `/v1/deliveries?status=dead&alertId=${alert.id}`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).items).toMatchObject([
+      {
+        id: delivery!.id,
+        status: 'dead',
+        attempts: 3,
+        channel: 'webhook',
+        recipient: expect.stringContaining(name),
+      },
+    ]);
+  });
+});
+
+describe('quiet hours', () => {
+  it('mute a warning email but not a critical one', async () => {
+    const sleeper = await seedMember(s.db, tenantId, {
+      role: 'manager',
+      // start = end: quiet all day, so the test does not depend on the time it runs.
+      prefs: {
+        channels: ['email', 'in_app'],
+        quietHours: { start: '00:00', end: '00:00' },
+        timeZone: 'Europe/Berlin',
+      },
+    });
+    await onlyPolicy([
+      { afterMinutes: 0, recipients: { userIds: [sleeper.userId] }, channels: ['email', 'in_app'] },
+    ]);
+    const warning = await seedAlert(s.db, tenantId, deviceId, {
+      severity: 'warning',
+      title: 'Warm-ish',
+    });
+    const critical = await seedAlert(s.db, tenantId, deviceId, {
+      severity: 'critical',
+      title: 'Too warm',
+    });
+    await startEscalation(s.deps, { tenantId, alertId: warning.id });
+    await startEscalation(s.deps, { tenantId, alertId: critical.id });
+
+    const quiet = await finalDeliveries(warning.id, 1);
+    expect(quiet.map((d) => d.channel)).toEqual(['in_app']);
+    const loud = await finalDeliveries(critical.id, 2);
+    expect(loud.map((d) => d.channel).sort()).toEqual(['email', 'in_app']);
+    const mails = await caught({ kind: 'email', to: sleeper.email });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.kind === 'email' && mails[0].payload.subject).toMatch(/^\[CRITICAL\]/);
+  });
+});
