@@ -2,13 +2,21 @@ export { createDb, type Database, type DbConfig, type DbHandle } from './client.
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
 export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';
 export {
+  alertsAwaitingNotify,
+  overdueExcursionChecks,
+  silentDevices,
+} from './repos/alert-sweep.js';
+export {
   type Alert,
   type AlertEvent,
   type AlertFilter,
   alertRepo,
   applyTransition,
   insertAlert,
+  lockAlert,
+  markNotifyStarted,
   type NewAlert,
+  unlinkMergedAlert,
 } from './repos/alerts.js';
 export {
   type ApiKeyAuth,
@@ -37,6 +45,25 @@ export {
   findDeviceAuth,
   type NewDevice,
 } from './repos/devices.js';
+export {
+  type DeviceAlertContext,
+  deleteExcursions,
+  deviceAlertContext,
+  deviceRulesContext,
+  type ExcursionRecord,
+  excursionFromRow,
+  excursionsAround,
+  excursionsSince,
+  getExcursion,
+  insertExcursion,
+  linkExcursionAlert,
+  loadEvaluationState,
+  lockDeviceEvaluation,
+  readingPointsSince,
+  saveEvaluationState,
+  setExcursionCheck,
+  updateExcursion,
+} from './repos/excursions.js';
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
 export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
 export {

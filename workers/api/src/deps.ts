@@ -32,6 +32,11 @@ export type AppDeps = {
   ingest: { timestampWindowMs: number; ratePerMinute: number };
   /** Requests per minute one tenant API key may make (fixed window in Redis). */
   apiKeyRatePerMinute: number;
+  /**
+   * A device is offline after expectedInterval × offlineFactor without data; the same span
+   * around an alert's due instant marks an alert raised on missing data ("data gap").
+   */
+  alerts: { offlineFactor: number };
 };
 
 /** Per-request values handlers read from `c.var`. */

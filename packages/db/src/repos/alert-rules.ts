@@ -7,7 +7,7 @@ import {
   type RuleSchedule,
   type RuleScope,
 } from '@anythingiot/core';
-import { and, asc, eq, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alertRules } from '../schema/index.js';
 import { appendAudit } from './audit.js';
@@ -131,22 +131,6 @@ export function alertRuleRepo(db: Database, tenantId: string) {
         .from(alertRules)
         .where(and(...where))
         .orderBy(asc(alertRules.createdAt), asc(alertRules.id));
-      return rows.map(ruleFromRow);
-    },
-
-    /** The live rules that can apply to a device (tenant-wide, its facility's, its own). */
-    async candidatesFor(device: { id: string; facilityId: string | null }) {
-      const scopes: SQL[] = [
-        eq(alertRules.scopeKind, 'tenant'),
-        eq(alertRules.deviceId, device.id),
-      ];
-      if (device.facilityId) scopes.push(eq(alertRules.facilityId, device.facilityId));
-      const rows = await db
-        .select()
-        .from(alertRules)
-        .where(
-          and(eq(alertRules.tenantId, tenantId), isNull(alertRules.archivedAt), or(...scopes)),
-        );
       return rows.map(ruleFromRow);
     },
 

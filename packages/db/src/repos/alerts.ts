@@ -203,3 +203,42 @@ export async function applyTransition(
   );
   return row;
 }
+
+/** The alert's lifecycle fields, locked for the rest of the transaction. */
+export async function lockAlert(tx: Executor, tenantId: string, id: string) {
+  const [row] = await tx
+    .select({ status: alerts.status, endedAt: alerts.endedAt, version: alerts.version })
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
+    .for('update');
+  return row;
+}
+
+/** Late data merged this alert's excursion into another: it keeps its record, unlinked. */
+export async function unlinkMergedAlert(
+  tx: Executor,
+  tenantId: string,
+  id: string,
+  into: { excursionId: string | null },
+  actor: Actor,
+) {
+  await tx
+    .update(alerts)
+    .set({ excursionId: null, updatedAt: new Date() })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
+  await tx.insert(alertEvents).values({
+    tenantId,
+    alertId: id,
+    type: 'merged',
+    actor,
+    detail: { intoExcursionId: into.excursionId },
+  });
+}
+
+/** Marks escalation as handed to QStash (the outbox marker the sweep looks for). */
+export async function markNotifyStarted(db: Executor, tenantId: string, id: string) {
+  await db
+    .update(alerts)
+    .set({ notifyStartedAt: new Date() })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
+}

@@ -66,6 +66,7 @@ describe('the guarded ingest statement', () => {
     const d = await device();
     expect(await ingestReadings(tdb.handle.db, d.target, batch(1), d.guard)).toMatchObject({
       status: 'stored',
+      evaluate: false,
       accepted: 2,
     });
     expect(await footprint(d.target.deviceId)).toMatchObject({ readings: 2, cursors: 1 });

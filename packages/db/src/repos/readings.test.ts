@@ -50,6 +50,7 @@ describe('ingestReadings', () => {
     ];
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
       status: 'stored',
+      evaluate: false,
       accepted: 4,
       duplicates: 0,
     });
@@ -87,6 +88,7 @@ describe('ingestReadings', () => {
     await ingestReadings(tdb.handle.db, target, batch);
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
       status: 'stored',
+      evaluate: false,
       accepted: 0,
       duplicates: 2,
     });
@@ -96,7 +98,7 @@ describe('ingestReadings', () => {
         row('door', '2026-11-23T10:00:00Z', 1),
         row('door', '2026-11-23T10:00:00Z', 0),
       ]),
-    ).toEqual({ status: 'stored', accepted: 1, duplicates: 1 });
+    ).toEqual({ status: 'stored', evaluate: false, accepted: 1, duplicates: 1 });
     const [r] = await tdb.handle.db
       .select()
       .from(rollups1m)

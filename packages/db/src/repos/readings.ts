@@ -22,7 +22,18 @@ export type SeqGapSummary = {
 };
 
 export type IngestOutcome =
-  | { status: 'stored'; accepted: number; duplicates: number; seqGaps?: SeqGapSummary }
+  | {
+      status: 'stored';
+      accepted: number;
+      duplicates: number;
+      seqGaps?: SeqGapSummary;
+      /**
+       * An alert rule watches one of the batch's metrics on this device, or an offline alert
+       * is waiting for data: the caller must evaluate. Asked in the same statement so that
+       * devices nobody set rules for keep one round trip per post.
+       */
+      evaluate: boolean;
+    }
   | { status: 'refused'; reason: IngestRefusal };
 
 /**
@@ -40,6 +51,8 @@ type IngestRow = {
   credential_revoked: boolean | null;
   prev_seq: string | null;
   prev_ts: Date | string | null;
+  rules_apply: boolean;
+  offline_open: boolean;
   open_gaps: {
     id: number;
     from_seq: number;
@@ -66,7 +79,7 @@ export async function ingestReadings(
   rows: ReadingRow[],
   guard?: IngestGuard,
 ): Promise<IngestOutcome> {
-  if (rows.length === 0) return { status: 'stored', accepted: 0, duplicates: 0 };
+  if (rows.length === 0) return { status: 'stored', accepted: 0, duplicates: 0, evaluate: false };
   const result = await db.$client.query<IngestRow>(INGEST_SQL, [
     target.tenantId,
     target.deviceId,
@@ -84,6 +97,7 @@ export async function ingestReadings(
     status: 'stored' as const,
     accepted: row.accepted,
     duplicates: rows.length - row.accepted,
+    evaluate: row.rules_apply || row.offline_open,
   };
   const points = rows.flatMap((r): SeqPoint[] =>
     r.seq === null ? [] : [{ seq: r.seq, ts: r.ts }],
@@ -204,7 +218,7 @@ export function listSeqGaps(
 // upsert can return it.
 const INGEST_SQL = `
 with guard as (
-  select d.status, c.id is not null as credential_found, c.revoked_at, c.valid_until
+  select d.status, d.facility_id, c.id is not null as credential_found, c.revoked_at, c.valid_until
   from devices d
   left join device_credentials c
     on c.tenant_id = d.tenant_id and c.device_id = d.id and c.id = $7 and c.secret_ciphertext = $8
@@ -263,7 +277,15 @@ select (select count(*)::int from ins) as accepted,
        (select credential_found from guard) as credential_found,
        (select revoked_at is not null from guard) as credential_revoked,
        c.prev_seq::text, c.prev_ts,
-       coalesce((select json_agg(gaps) from gaps), '[]') as open_gaps
+       coalesce((select json_agg(gaps) from gaps), '[]') as open_gaps,
+       exists (select 1 from alert_rules r
+               where r.tenant_id = $1 and r.archived_at is null and r.enabled
+                 and r.metric = any($3::text[])
+                 and (r.scope_kind = 'tenant' or r.device_id = $2
+                      or r.facility_id = (select facility_id from guard))) as rules_apply,
+       exists (select 1 from alerts a
+               where a.device_id = $2 and a.kind = 'offline' and a.status <> 'resolved'
+                 and a.ended_at is null) as offline_open
 from (select 1) one left join cursor c on true`;
 
 const APPLY_GAPS_SQL = `

@@ -11,6 +11,8 @@ import {
   ingestReadings,
   pgErrorCode,
 } from '@anythingiot/db';
+import { evaluateReadings } from '../alerts/evaluate-readings.js';
+import { handOff } from '../alerts/hand-off.js';
 import type { AppDeps } from '../deps.js';
 import {
   forgetDeviceAuth,
@@ -25,6 +27,8 @@ export type IngestInput = {
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: Uint8Array;
+  /** For the audit entries of alerts this post raises. */
+  requestId?: string;
 };
 
 export type IngestResult = {
@@ -117,6 +121,20 @@ export async function ingest(
       deviceId,
       error: String((outcome.seqGaps.error as Error)?.message ?? outcome.seqGaps.error),
     });
+  }
+  // Rules are judged before the answer (ARCHITECTURE, data flow step 4): a 200 means stored
+  // AND evaluated. If evaluation fails the device gets 503 and retries; its readings are then
+  // duplicates, and evaluation runs again from the stored state, so no alert is ever skipped.
+  if (outcome.evaluate) {
+    const evaluation = await storage(() =>
+      evaluateReadings(deps, db, {
+        tenantId,
+        deviceId,
+        rows: batch.rows,
+        requestId: input.requestId ?? null,
+      }),
+    );
+    await handOff(deps, db, tenantId, evaluation);
   }
   return {
     accepted: outcome.accepted,

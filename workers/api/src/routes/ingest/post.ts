@@ -55,6 +55,7 @@ export function registerIngest(app: App) {
         timestamp: c.req.header('x-timestamp'),
         signature: c.req.header('x-signature'),
         rawBody,
+        requestId: c.var.requestId,
       });
       return c.json(result, 200);
     });

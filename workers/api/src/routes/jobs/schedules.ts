@@ -1,4 +1,5 @@
 import type { Client } from '@upstash/qstash';
+import { ALERTS_SWEEP_PATH } from '../../alerts/jobs.js';
 import { ENSURE_PARTITIONS_PATH } from './ensure-partitions.js';
 
 /**
@@ -11,6 +12,12 @@ export const JOB_SCHEDULES = [
     path: ENSURE_PARTITIONS_PATH,
     // Daily, off the hour: a missed day or two is harmless, the horizon is three months.
     cron: '17 3 * * *',
+  },
+  {
+    scheduleId: 'anythingiot-alerts-sweep',
+    path: ALERTS_SWEEP_PATH,
+    // Every minute: offline detection and the safety net for lost publishes (sweep-alerts.ts).
+    cron: '* * * * *',
   },
 ] as const;
 

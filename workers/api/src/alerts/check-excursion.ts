@@ -1,0 +1,58 @@
+import { applyDueDecision, checkDue, type DueDecision } from '@anythingiot/core';
+import {
+  alertRuleRepo,
+  type Database,
+  deviceAlertContext,
+  getExcursion,
+  lockDeviceEvaluation,
+  updateExcursion,
+} from '@anythingiot/db';
+import type { AppDeps } from '../deps.js';
+import { type EvaluationResult, evaluationCtx, raise } from './evaluate-readings.js';
+import { handOff } from './hand-off.js';
+import { type ExcursionCheckJob, publishExcursionCheck } from './jobs.js';
+
+export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
+
+/**
+ * The check at an excursion's due instant: still open → raise now (marked data gap when the
+ * device has gone quiet). Idempotent: an alerted, closed or vanished excursion changes nothing,
+ * and an early delivery re-schedules itself.
+ */
+export async function checkExcursion(
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log'>,
+  db: Database,
+  job: ExcursionCheckJob,
+  requestId: string | null,
+): Promise<CheckOutcome> {
+  const first = await getExcursion(db, job.tenantId, job.excursionId);
+  if (!first) return 'gone';
+  const t = { tenantId: job.tenantId, deviceId: first.deviceId };
+  const [device, rule] = await Promise.all([
+    deviceAlertContext(db, t.tenantId, t.deviceId),
+    alertRuleRepo(db, t.tenantId).get(first.ruleId),
+  ]);
+  if (!device) return 'gone';
+  if (!rule || rule.archivedAt || !rule.enabled) return 'rule_inactive';
+
+  const result: EvaluationResult = { raised: [], checks: [] };
+  const decision = await db.transaction(async (tx) => {
+    await lockDeviceEvaluation(tx, t.deviceId);
+    const excursion = await getExcursion(tx, t.tenantId, job.excursionId);
+    if (!excursion) return 'gone' as const;
+    const ctx = evaluationCtx(tx, t, device, deps, requestId, result);
+    const verdict = checkDue(excursion, rule, deps.now(), ctx.opts);
+    if (verdict === 'raise' || verdict === 'raise_data_gap') {
+      const due = applyDueDecision(excursion, rule, verdict);
+      await updateExcursion(tx, t, excursion.id, due);
+      await raise(ctx, rule, excursion.id, due, false);
+    }
+    return verdict;
+  });
+  if (decision === 'not_yet') {
+    // Delivered early (clock skew between QStash and us): ask again at the due instant.
+    await publishExcursionCheck(deps, job, first.start + rule.durationSeconds * 1_000);
+  }
+  await handOff(deps, db, t.tenantId, result);
+  return decision;
+}

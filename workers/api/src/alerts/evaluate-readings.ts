@@ -1,0 +1,301 @@
+import {
+  type AlertRule,
+  advanceExcursions,
+  alertDueAt,
+  alertTitle,
+  conditionCleared,
+  type Excursion,
+  type ExcursionOptions,
+  newId,
+  type Point,
+  type ReadingRow,
+  recomputeWindow,
+  recomputeWindowStart,
+  reconcileExcursions,
+  resolveRulesForDevice,
+} from '@anythingiot/core';
+import {
+  applyTransition,
+  type Database,
+  type DeviceAlertContext,
+  deleteExcursions,
+  deviceRulesContext,
+  type ExcursionRecord,
+  type Executor,
+  excursionsAround,
+  excursionsSince,
+  insertAlert,
+  insertExcursion,
+  linkExcursionAlert,
+  loadEvaluationState,
+  lockAlert,
+  lockDeviceEvaluation,
+  readingPointsSince,
+  type StoredAlertRule,
+  saveEvaluationState,
+  unlinkMergedAlert,
+  updateExcursion,
+} from '@anythingiot/db';
+import type { AppDeps } from '../deps.js';
+
+export const EVALUATOR = { type: 'system' as const, id: 'alert-evaluator' };
+
+/** What the caller does after the evaluation committed: notify, and schedule due checks. */
+export type EvaluationResult = {
+  raised: string[];
+  checks: { excursionId: string; dueAt: number }[];
+};
+
+type Target = { tenantId: string; deviceId: string };
+export type EvaluationCtx = {
+  tx: Executor;
+  t: Target;
+  device: DeviceAlertContext;
+  opts: ExcursionOptions;
+  now: Date;
+  requestId: string | null;
+  result: EvaluationResult;
+};
+
+/** The span between readings that makes an alert rest on missing data. */
+export const gapOptions = (deps: Pick<AppDeps, 'alerts'>, device: DeviceAlertContext) => ({
+  maxGapMs: device.expectedIntervalSeconds * 1_000 * deps.alerts.offlineFactor,
+});
+
+/**
+ * Applies a committed batch to the device's alert rules, in event time: opens, extends and
+ * closes excursions, raises an alert the moment a rule's duration is reached (or, for late and
+ * backfilled data, recomputes the affected window and raises what it finds, marked
+ * retrospective, never twice), and clears the condition of alerts whose excursion ended.
+ * One transaction per batch, serialised per device. Any failure throws: the device then
+ * retries, its readings are duplicates, and the evaluation runs again from the stored state.
+ */
+export async function evaluateReadings(
+  deps: Pick<AppDeps, 'now' | 'alerts'>,
+  db: Database,
+  input: Target & { rows: readonly ReadingRow[]; requestId: string | null },
+): Promise<EvaluationResult> {
+  const result: EvaluationResult = { raised: [], checks: [] };
+  const metrics = new Set(input.rows.map((r) => r.metric));
+  const t = { tenantId: input.tenantId, deviceId: input.deviceId };
+  const found = await deviceRulesContext(db, t.tenantId, t.deviceId, [...metrics]);
+  if (!found) return result;
+  const { device } = found;
+  if (device.openOfflineAlertId && input.rows.length > 0) {
+    // Data is back: the outage ended at the first reading of this batch (event time).
+    const back = Math.min(...input.rows.map((r) => r.ts));
+    const alertId = device.openOfflineAlertId;
+    await db.transaction((tx) =>
+      clearAlert(evaluationCtx(tx, t, device, deps, input.requestId, result), alertId, back),
+    );
+  }
+  const rules = resolveRulesForDevice(found.rules, {
+    id: t.deviceId,
+    facilityId: device.facilityId,
+  }).filter((r) => metrics.has(r.metric));
+  if (rules.length === 0) return result;
+
+  await db.transaction(async (tx) => {
+    await lockDeviceEvaluation(tx, t.deviceId);
+    const state = await loadEvaluationState(
+      tx,
+      t,
+      rules.map((r) => r.id),
+    );
+    const ctx = evaluationCtx(tx, t, device, deps, input.requestId, result);
+    for (const rule of rules) {
+      const points = input.rows
+        .filter((r) => r.metric === rule.metric)
+        .map((r): Point => ({ ts: r.ts, value: r.value }));
+      await evaluateRule(ctx, rule, points, state.states.get(rule.id), state.open.get(rule.id));
+    }
+  });
+  return result;
+}
+
+/** Everything one evaluation transaction carries. */
+export function evaluationCtx(
+  tx: Executor,
+  t: Target,
+  device: DeviceAlertContext,
+  deps: Pick<AppDeps, 'now' | 'alerts'>,
+  requestId: string | null,
+  result: EvaluationResult,
+): EvaluationCtx {
+  return {
+    tx,
+    t,
+    device,
+    opts: gapOptions(deps, device),
+    now: new Date(deps.now()),
+    requestId,
+    result,
+  };
+}
+
+async function evaluateRule(
+  ctx: EvaluationCtx,
+  rule: StoredAlertRule,
+  points: Point[],
+  state: { ruleVersion: number; lastTs: number } | undefined,
+  open: ExcursionRecord | undefined,
+) {
+  let stored = open;
+  if (stored && state && state.ruleVersion !== rule.version) {
+    // The rule changed under an open excursion: it ends where the old rule last judged it.
+    const ended = { ...plain(stored), end: stored.lastTs };
+    await updateExcursion(ctx.tx, ctx.t, stored.id, ended);
+    if (stored.alertId) await clearAlert(ctx, stored.alertId, ended.end);
+    stored = undefined;
+  }
+  const live = advanceExcursions(
+    rule,
+    { open: stored ? plain(stored) : null, lastTs: state?.lastTs ?? null },
+    points,
+    ctx.device.timeZone,
+    ctx.opts,
+  );
+  if (live.late) return recompute(ctx, rule, points, state?.lastTs ?? null);
+
+  const ids = new Map<number, string>();
+  for (const e of live.excursions) {
+    if (stored && e.start === stored.start) {
+      await updateExcursion(ctx.tx, ctx.t, stored.id, e);
+      ids.set(e.start, stored.id);
+      if (e.end !== null && stored.alertId) await clearAlert(ctx, stored.alertId, e.end);
+    } else {
+      const id = await insertExcursion(ctx.tx, ctx.t, rule, e);
+      ids.set(e.start, id);
+      scheduleCheck(ctx, rule, id, e);
+    }
+  }
+  for (const e of live.raise) {
+    const id = ids.get(e.start);
+    if (id) await raise(ctx, rule, id, e, e.end !== null);
+  }
+  if (live.lastTs !== null) await saveEvaluationState(ctx.tx, ctx.t, rule, live.lastTs);
+}
+
+/** Late or backfilled readings: recompute the affected window from storage and reconcile. */
+async function recompute(
+  ctx: EvaluationCtx,
+  rule: StoredAlertRule,
+  points: Point[],
+  lastTs: number | null,
+) {
+  const earliest = Math.min(...points.map((p) => p.ts));
+  const around = await excursionsAround(ctx.tx, ctx.t, rule.id, earliest);
+  const windowStart = recomputeWindowStart(around, earliest);
+  const stored = await excursionsSince(ctx.tx, ctx.t, rule.id, windowStart);
+  const series = await readingPointsSince(ctx.tx, ctx.t, rule.metric, windowStart);
+  const fresh = recomputeWindow(rule, series, ctx.device.timeZone, ctx.opts);
+  const plan = reconcileExcursions(stored, fresh.excursions);
+  const byId = new Map(stored.map((s) => [s.id, s]));
+
+  for (const m of plan.merged) {
+    await unlinkMergedAlert(
+      ctx.tx,
+      ctx.t.tenantId,
+      m.alertId,
+      { excursionId: m.intoId },
+      EVALUATOR,
+    );
+  }
+  await deleteExcursions(ctx.tx, ctx.t, plan.remove);
+  for (const u of plan.update) {
+    await updateExcursion(ctx.tx, ctx.t, u.id, u.excursion);
+    const before = byId.get(u.id);
+    if (before?.alertId && before.end === null && u.excursion.end !== null) {
+      await clearAlert(ctx, before.alertId, u.excursion.end);
+    }
+  }
+  const inserted = new Map<number, string>();
+  for (const e of plan.insert) {
+    const id = await insertExcursion(ctx.tx, ctx.t, rule, e);
+    inserted.set(e.start, id);
+    scheduleCheck(ctx, rule, id, e);
+  }
+  for (const r of plan.raise) {
+    const id = r.id ?? inserted.get(r.start);
+    if (id) await raise(ctx, rule, id, r, r.retrospective);
+  }
+  const newest = Math.max(
+    lastTs ?? Number.NEGATIVE_INFINITY,
+    fresh.state.lastTs ?? Number.NEGATIVE_INFINITY,
+  );
+  if (Number.isFinite(newest)) await saveEvaluationState(ctx.tx, ctx.t, rule, newest);
+}
+
+/** An open excursion that has not qualified yet gets a QStash check at start + duration. */
+function scheduleCheck(ctx: EvaluationCtx, rule: AlertRule, excursionId: string, e: Excursion) {
+  if (e.end === null && e.alertAt === null && rule.durationSeconds > 0) {
+    ctx.result.checks.push({ excursionId, dueAt: alertDueAt(e, rule) });
+  }
+}
+
+/** Raises the alert of a qualifying excursion (at most once: see insertAlert). */
+export async function raise(
+  ctx: EvaluationCtx,
+  rule: AlertRule,
+  excursionId: string,
+  e: Excursion,
+  retrospective: boolean,
+) {
+  const alert = await insertAlert(
+    ctx.tx,
+    ctx.t.tenantId,
+    {
+      id: newId('alert'),
+      deviceId: ctx.t.deviceId,
+      facilityId: ctx.device.facilityId,
+      kind: 'excursion',
+      ruleId: rule.id,
+      excursionId,
+      metric: rule.metric,
+      severity: rule.severity,
+      title: alertTitle({
+        deviceName: ctx.device.name,
+        metric: rule.metric,
+        condition: rule.condition,
+        durationSeconds: rule.durationSeconds,
+      }),
+      startedAt: new Date(e.start),
+      endedAt: e.end === null ? null : new Date(e.end),
+      alertAt: new Date(e.alertAt ?? e.start),
+      retrospective,
+      dataGap: e.dataGap,
+      peak: e.peak,
+    },
+    { actor: EVALUATOR, requestId: ctx.requestId },
+  );
+  if (!alert) return;
+  await linkExcursionAlert(ctx.tx, ctx.t, excursionId, alert.id);
+  ctx.result.raised.push(alert.id);
+}
+
+/** The excursion behind an alert ended: record it; an acknowledged alert resolves. */
+export async function clearAlert(ctx: EvaluationCtx, alertId: string, endedAt: number) {
+  const alert = await lockAlert(ctx.tx, ctx.t.tenantId, alertId);
+  if (!alert) return;
+  const transition = conditionCleared(alert, {
+    endedAt: new Date(endedAt),
+    at: ctx.now,
+    system: EVALUATOR,
+  });
+  if (!transition) return;
+  await applyTransition(ctx.tx, ctx.t.tenantId, alertId, alert.version, transition, {
+    actor: EVALUATOR,
+    requestId: ctx.requestId,
+    endedAt: new Date(endedAt),
+  });
+}
+
+const plain = (e: Excursion): Excursion => ({
+  start: e.start,
+  end: e.end,
+  lastTs: e.lastTs,
+  lastViolatingTs: e.lastViolatingTs,
+  peak: e.peak,
+  alertAt: e.alertAt,
+  dataGap: e.dataGap,
+});

@@ -1,0 +1,37 @@
+import type { Database } from '@anythingiot/db';
+import { markNotifyStarted, setExcursionCheck } from '@anythingiot/db';
+import type { AppDeps } from '../deps.js';
+import { startEscalation } from '../notify/start-escalation.js';
+import type { EvaluationResult } from './evaluate-readings.js';
+import { publishExcursionCheck } from './jobs.js';
+
+/**
+ * After an evaluation committed: start notifying for each raised alert and schedule the checks
+ * of newly opened excursions. A failure here is logged, not thrown: the readings and alerts are
+ * committed, and the sweep job publishes whatever is still unmarked a minute later.
+ */
+export async function handOff(
+  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'log'>,
+  db: Database,
+  tenantId: string,
+  result: EvaluationResult,
+) {
+  await Promise.all([
+    ...result.raised.map(async (alertId) => {
+      try {
+        await startEscalation(deps, { tenantId, alertId });
+        await markNotifyStarted(db, tenantId, alertId);
+      } catch (err) {
+        deps.log({ warning: 'escalation_not_started', alertId, error: String(err) });
+      }
+    }),
+    ...result.checks.map(async ({ excursionId, dueAt }) => {
+      try {
+        const messageId = await publishExcursionCheck(deps, { tenantId, excursionId }, dueAt);
+        await setExcursionCheck(db, tenantId, excursionId, messageId);
+      } catch (err) {
+        deps.log({ warning: 'excursion_check_not_scheduled', excursionId, error: String(err) });
+      }
+    }),
+  ]);
+}

@@ -1,0 +1,80 @@
+import { newId } from '@anythingiot/core';
+import {
+  alertsAwaitingNotify,
+  type Database,
+  deviceAlertContext,
+  insertAlert,
+  markNotifyStarted,
+  overdueExcursionChecks,
+  silentDevices,
+} from '@anythingiot/db';
+import type { AppDeps } from '../deps.js';
+import { startEscalation } from '../notify/start-escalation.js';
+import { checkExcursion } from './check-excursion.js';
+import { EVALUATOR } from './evaluate-readings.js';
+import { handOff } from './hand-off.js';
+
+/** Work per sweep run; a backlog larger than this drains over the next runs, oldest first. */
+const BATCH = 200;
+
+export type SweepOutcome = { notified: number; checked: number; offline: number };
+
+/**
+ * The alert pipeline's safety net, run every minute by a QStash schedule:
+ * 1. alerts committed but never handed to escalation (a crash between commit and publish);
+ * 2. excursion checks that should have run (a lost or failed publish);
+ * 3. devices silent for longer than expected interval × factor → one offline alert each.
+ * Everything it does is idempotent, so overlapping runs are harmless.
+ */
+export async function sweepAlerts(
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log'>,
+  db: Database,
+  requestId: string | null,
+): Promise<SweepOutcome> {
+  const outcome: SweepOutcome = { notified: 0, checked: 0, offline: 0 };
+
+  for (const { tenantId, alertId } of await alertsAwaitingNotify(db, BATCH)) {
+    await startEscalation(deps, { tenantId, alertId });
+    await markNotifyStarted(db, tenantId, alertId);
+    outcome.notified++;
+  }
+
+  for (const job of await overdueExcursionChecks(db, BATCH)) {
+    await checkExcursion(deps, db, job, requestId);
+    outcome.checked++;
+  }
+
+  for (const silent of await silentDevices(db, deps.alerts.offlineFactor, BATCH)) {
+    const device = await deviceAlertContext(db, silent.tenantId, silent.deviceId);
+    if (!device) continue;
+    const limitMs = device.expectedIntervalSeconds * deps.alerts.offlineFactor * 1_000;
+    const alert = await db.transaction((tx) =>
+      insertAlert(
+        tx,
+        silent.tenantId,
+        {
+          id: newId('alert'),
+          deviceId: silent.deviceId,
+          facilityId: device.facilityId,
+          kind: 'offline',
+          ruleId: null,
+          excursionId: null,
+          metric: null,
+          severity: 'warning',
+          title: `${device.name}: offline, no data for ${Math.round(limitMs / 60_000)} min`,
+          startedAt: silent.lastSeenAt,
+          endedAt: null,
+          alertAt: new Date(silent.lastSeenAt.getTime() + limitMs),
+          retrospective: false,
+          dataGap: false,
+          peak: null,
+        },
+        { actor: EVALUATOR, requestId },
+      ),
+    );
+    if (!alert) continue; // another run raised it first
+    await handOff(deps, db, silent.tenantId, { raised: [alert.id], checks: [] });
+    outcome.offline++;
+  }
+  return outcome;
+}
