@@ -66,6 +66,7 @@ try {
     const latencies: number[] = [];
     let acknowledged = 0;
     let failures = 0;
+    const refusals = new Map<string, number>();
     let posts = 0;
     const cpuBefore = sampleCpu();
     const deadline = performance.now() + SECONDS * 1000;
@@ -93,11 +94,15 @@ try {
             },
             body,
           });
-          const answer = (await res.json()) as { accepted?: number };
+          const answer = (await res.json()) as { accepted?: number; code?: string };
           latencies.push(performance.now() - t0);
           posts++;
           if (res.status === 200) acknowledged += answer.accepted ?? 0;
-          else failures++;
+          else {
+            failures++;
+            const why = `${res.status} ${answer.code ?? ''}`.trim();
+            refusals.set(why, (refusals.get(why) ?? 0) + 1);
+          }
         }
       }),
     );
@@ -112,7 +117,10 @@ try {
     console.log(
       `ingest through wrangler dev (workerd): ${DEVICES} devices, batch ${BATCH} readings x 2 metrics, concurrency ${CONCURRENCY}, ${SECONDS} s`,
     );
-    console.log(`  posts/s            ${(posts / elapsed).toFixed(0)}   (non-200: ${failures})`);
+    const why = [...refusals].map(([k, n]) => `${n} × ${k}`).join(', ');
+    console.log(
+      `  posts/s            ${(posts / elapsed).toFixed(0)}   (non-200: ${failures}${why ? `: ${why}` : ''})`,
+    );
     console.log(
       `  readings/s         ${(acknowledged / elapsed).toFixed(0)}   (metric values acknowledged per second)`,
     );
