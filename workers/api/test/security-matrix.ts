@@ -8,6 +8,7 @@ import {
 import { deviceRepo } from '@anythingiot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './harness.js';
+import { seedNotificationResources } from './notify-fixtures.js';
 import {
   call,
   seedAlert,
@@ -17,7 +18,12 @@ import {
   writableState,
 } from './tenant-fixtures.js';
 
-type Ids = { deviceId: string; apiKeyId: string; alertId: string; alertRuleId: string };
+type Ids = {
+  deviceId: string;
+  apiKeyId: string;
+  alertId: string;
+  alertRuleId: string;
+} & Awaited<ReturnType<typeof seedNotificationResources>>;
 
 export type SecuredRoute = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -27,7 +33,16 @@ export type SecuredRoute = {
   /** A body the route would accept, so refusals are about the credential, not the input. */
   body?: unknown;
   /** The kind of resource the id names; the matrix creates one in another tenant. */
-  resource?: 'device' | 'apiKey' | 'alert' | 'alertRule';
+  resource?:
+    | 'device'
+    | 'apiKey'
+    | 'alert'
+    | 'alertRule'
+    | 'notificationPolicy'
+    | 'webhookEndpoint'
+    | 'delivery'
+    | 'user'
+    | 'userNotification';
 };
 
 /**
@@ -63,19 +78,23 @@ export function securityMatrix(route: SecuredRoute) {
         ).id;
       };
       const ownDevice = await deviceIn(a.tenantId);
+      const ownAlert = (await seedAlert(t.db, a.tenantId, ownDevice)).id;
       own = {
         ...a,
         deviceId: ownDevice,
         apiKeyId: (await seedApiKey(t.db, a.tenantId)).id,
-        alertId: (await seedAlert(t.db, a.tenantId, ownDevice)).id,
+        alertId: ownAlert,
         alertRuleId: (await seedAlertRule(t.db, a.tenantId)).id,
+        ...(await seedNotificationResources(t.db, a.tenantId, ownAlert)),
       };
       const otherDevice = await deviceIn(b.tenantId);
+      const otherAlert = (await seedAlert(t.db, b.tenantId, otherDevice)).id;
       otherTenant = {
         deviceId: otherDevice,
         apiKeyId: (await seedApiKey(t.db, b.tenantId)).id,
-        alertId: (await seedAlert(t.db, b.tenantId, otherDevice)).id,
+        alertId: otherAlert,
         alertRuleId: (await seedAlertRule(t.db, b.tenantId)).id,
+        ...(await seedNotificationResources(t.db, b.tenantId, otherAlert)),
       };
       keys.revoked = (await seedApiKey(t.db, a.tenantId, { revoked: true })).key;
       keys.expired = (await seedApiKey(t.db, a.tenantId, { expired: true })).key;

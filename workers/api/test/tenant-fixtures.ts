@@ -74,6 +74,14 @@ export async function writableState(db: TestDatabase) {
             (select count(*) from alert_rules) as alert_rules,
             (select coalesce(sum(version), 0) from alert_rules) as alert_rule_versions,
             (select count(*) from alert_rules where archived_at is not null) as archived_rules,
+            (select count(*) from notification_policies) as notification_policies,
+            (select coalesce(max(updated_at), 'epoch')::text from notification_policies) as policies_updated,
+            (select count(*) from webhook_endpoints) as webhook_endpoints,
+            (select count(*) from webhook_endpoints where enabled) as enabled_webhook_endpoints,
+            (select count(*) from notification_preferences) as notification_preferences,
+            (select coalesce(max(updated_at), 'epoch')::text from notification_preferences) as preferences_updated,
+            (select count(*) from deliveries) as deliveries,
+            (select count(*) from in_app_notifications where read_at is null) as unread_notifications,
             (select coalesce(max(updated_at), 'epoch')::text from devices) as devices_updated`,
   );
   return rows[0];
