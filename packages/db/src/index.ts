@@ -10,6 +10,7 @@ export {
   type Alert,
   type AlertEvent,
   type AlertFilter,
+  addAlertEvent,
   alertRepo,
   applyTransition,
   insertAlert,

@@ -242,3 +242,13 @@ export async function markNotifyStarted(db: Executor, tenantId: string, id: stri
     .set({ notifyStartedAt: new Date() })
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
 }
+
+/** A timeline entry that changes no lifecycle field (e.g. late data disqualified it). */
+export async function addAlertEvent(
+  tx: Executor,
+  tenantId: string,
+  alertId: string,
+  event: { type: string; actor: Actor; detail: unknown },
+) {
+  await tx.insert(alertEvents).values({ tenantId, alertId, ...event });
+}

@@ -171,6 +171,24 @@ describe('alerting in event time', () => {
     expect(excursion?.checkMessageId).toBeTruthy();
   });
 
+  it('keeps an alert that late data shows was too short, and says so on its timeline', async () => {
+    const d = await newFridge();
+    const start = Date.now() - 16 * MIN;
+    await post(d, [[start, 9.5]]);
+    const alert = await waitFor(async () => (await alertsOf(d.deviceId))[0]);
+    // The device was buffering: it had been back in range 6 min after the start.
+    await post(d, [[start + 6 * MIN, 5]]);
+    const events = await s.db.handle.db
+      .select()
+      .from(schema.alertEvents)
+      .where(eq(schema.alertEvents.alertId, alert.id));
+    expect(events.map((e) => e.type)).toContain('disqualified');
+    expect(await alertsOf(d.deviceId)).toHaveLength(1);
+    expect(await excursionsOf(d.deviceId)).toMatchObject([
+      { startTs: new Date(start), endTs: new Date(start + 6 * MIN), alertAt: null },
+    ]);
+  });
+
   it('resolves an acknowledged alert by itself when the condition clears', async () => {
     const d = await newFridge();
     const key = (await seedApiKey(s.db, d.tenantId)).key;

@@ -1,4 +1,4 @@
-import { applyDueDecision, checkDue, type DueDecision } from '@anythingiot/core';
+import { alertDueAt, applyDueDecision, checkDue, type DueDecision } from '@anythingiot/core';
 import {
   alertRuleRepo,
   type Database,
@@ -36,10 +36,12 @@ export async function checkExcursion(
   if (!rule || rule.archivedAt || !rule.enabled) return 'rule_inactive';
 
   const result: EvaluationResult = { raised: [], checks: [] };
+  let dueAt = alertDueAt(first, rule);
   const decision = await db.transaction(async (tx) => {
     await lockDeviceEvaluation(tx, t.deviceId);
     const excursion = await getExcursion(tx, t.tenantId, job.excursionId);
     if (!excursion) return 'gone' as const;
+    dueAt = alertDueAt(excursion, rule); // late data may have moved its start
     const ctx = evaluationCtx(tx, t, device, deps, requestId, result);
     const verdict = checkDue(excursion, rule, deps.now(), ctx.opts);
     if (verdict === 'raise' || verdict === 'raise_data_gap') {
@@ -51,7 +53,7 @@ export async function checkExcursion(
   });
   if (decision === 'not_yet') {
     // Delivered early (clock skew between QStash and us): ask again at the due instant.
-    await publishExcursionCheck(deps, job, first.start + rule.durationSeconds * 1_000);
+    await publishExcursionCheck(deps, job, dueAt);
   }
   await handOff(deps, db, t.tenantId, result);
   return decision;

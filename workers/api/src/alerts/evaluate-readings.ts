@@ -15,6 +15,7 @@ import {
   resolveRulesForDevice,
 } from '@anythingiot/core';
 import {
+  addAlertEvent,
   applyTransition,
   type Database,
   type DeviceAlertContext,
@@ -173,6 +174,9 @@ async function evaluateRule(
     const id = ids.get(e.start);
     if (id) await raise(ctx, rule, id, e, e.end !== null);
   }
+  for (const e of live.disqualified) {
+    if (stored?.alertId && e.start === stored.start) await disqualified(ctx, stored.alertId, e);
+  }
   if (live.lastTs !== null) await saveEvaluationState(ctx.tx, ctx.t, rule, live.lastTs);
 }
 
@@ -208,6 +212,12 @@ async function recompute(
     if (before?.alertId && before.end === null && u.excursion.end !== null) {
       await clearAlert(ctx, before.alertId, u.excursion.end);
     }
+    // Late data moved an open excursion's start: its due instant moved with it.
+    if (before && before.start !== u.excursion.start) scheduleCheck(ctx, rule, u.id, u.excursion);
+  }
+  for (const d of plan.disqualified) {
+    const excursion = fresh.excursions.find((e) => e.start === byId.get(d.id)?.start);
+    if (excursion) await disqualified(ctx, d.alertId, excursion);
   }
   const inserted = new Map<number, string>();
   for (const e of plan.insert) {
@@ -271,6 +281,18 @@ export async function raise(
   if (!alert) return;
   await linkExcursionAlert(ctx.tx, ctx.t, excursionId, alert.id);
   ctx.result.raised.push(alert.id);
+}
+
+/**
+ * Late data showed the excursion ended before the rule's duration: the alert stays (it was
+ * raised on what was known, which is a fact) and its timeline says why it no longer qualifies.
+ */
+async function disqualified(ctx: EvaluationCtx, alertId: string, e: Excursion) {
+  await addAlertEvent(ctx.tx, ctx.t.tenantId, alertId, {
+    type: 'disqualified',
+    actor: EVALUATOR,
+    detail: { start: new Date(e.start), end: e.end === null ? null : new Date(e.end) },
+  });
 }
 
 /** The excursion behind an alert ended: record it; an acknowledged alert resolves. */
