@@ -217,7 +217,8 @@ export class DeliveryLoop {
       (message.retryDelay !== null
         ? compileRetryDelay(message.retryDelay)(message.retried)
         : this.deps.retryBackoff(retried));
-    return { kind: 'retry', retried, dueAt: now + wait };
+    // Backoffs and Retry-After can be fractional milliseconds; due times are stored as whole ms.
+    return { kind: 'retry', retried, dueAt: now + Math.ceil(wait) };
   }
 
   private send(message: ClaimedMessage, shutdown: AbortSignal): Promise<SendResult> {

@@ -160,6 +160,16 @@ describe('publish and delivery', () => {
 });
 
 describe('retries, DLQ and callbacks', () => {
+  it('retries after a fractional wait (e.g. Retry-After: 10.5ms, or the e^2.5n default)', async () => {
+    let calls = 0;
+    receiver.reply('/fractional', () =>
+      ++calls === 1 ? { status: 503, headers: { 'retry-after': '10.5ms' } } : { status: 200 },
+    );
+    await client.publishJSON({ url: `${receiver.url}/fractional`, body: {}, retries: 1 });
+    const attempts = await receiver.arrived('/fractional', 2);
+    expect(attempts.map((a) => a.headers['upstash-retried'])).toEqual(['0', '1']);
+  });
+
   it('retries with backoff, then dead-letters and calls the failure callback', async () => {
     receiver.reply('/fail', () => ({ status: 500, body: 'boom' }));
     const { messageId } = await client.publishJSON({
