@@ -16,9 +16,16 @@ export type ServedApp = {
   db: TestDatabase;
   base: string;
   /** Every request the app answered: QStash jobs carry their message id. */
-  answered: { messageId: string | undefined; path: string; body: string; status: number }[];
+  answered: {
+    messageId: string | undefined;
+    path: string;
+    /** The request body (what the job was asked to do). */
+    body: string;
+    status: number;
+    response: string;
+  }[];
   /** Waits until the app answered the QStash message `messageId`. */
-  answerTo(messageId: string): Promise<{ status: number; body: string }>;
+  answerTo(messageId: string): Promise<ServedApp['answered'][number]>;
   close(): Promise<void>;
 };
 
@@ -49,14 +56,16 @@ export async function serveApp(
           ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }),
         }),
       );
+      const answer = Buffer.from(await response.arrayBuffer());
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      res.end(answer);
       const messageId = req.headers['upstash-message-id'];
       answered.push({
         messageId: typeof messageId === 'string' ? messageId : undefined,
         path: req.url ?? '',
         body: body.toString('utf8'),
         status: response.status,
+        response: answer.toString('utf8'),
       });
     });
   });

@@ -378,3 +378,33 @@ describe('deliveries and the in-app list', () => {
     await expectNotFound('GET', `/v1/users/${newId('user')}/notifications`);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every notification route, and none of the QStash jobs', async () => {
+    const doc = await (await t.app.request('/openapi.json')).json();
+    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'GET /v1/notification-policies',
+        'POST /v1/notification-policies',
+        'GET /v1/notification-policies/{id}',
+        'PUT /v1/notification-policies/{id}',
+        'DELETE /v1/notification-policies/{id}',
+        'POST /v1/webhook-endpoints',
+        'GET /v1/webhook-endpoints',
+        'POST /v1/webhook-endpoints/{id}/enable',
+        'POST /v1/webhook-endpoints/{id}/disable',
+        'DELETE /v1/webhook-endpoints/{id}',
+        'GET /v1/users/{userId}/notification-preferences',
+        'PUT /v1/users/{userId}/notification-preferences',
+        'GET /v1/deliveries',
+        'GET /v1/deliveries/{id}',
+        'GET /v1/users/{userId}/notifications',
+        'POST /v1/users/{userId}/notifications/{id}/read',
+      ]),
+    );
+    expect(paths.filter((p) => p.includes('/v1/jobs/'))).toEqual([]);
+  });
+});
