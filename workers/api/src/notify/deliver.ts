@@ -59,9 +59,16 @@ export async function deliver({
   const notice = await loadNotice(db, alert, delivery, deps.notify.appUrl);
 
   if (delivery.channel === 'in_app') {
+    // The user was deleted since the delivery was planned: there is no list to put it on.
+    if (delivery.userId === null) {
+      return {
+        outcome: 'dead',
+        delivery: await repo.markDead(delivery.id, 'The user no longer exists.'),
+      };
+    }
     const { title, body } = renderInApp(notice);
     const sent = await repo.recordInApp(delivery.id, {
-      userId: delivery.userId ?? delivery.recipient,
+      userId: delivery.userId,
       alertId: alert.id,
       title,
       body,

@@ -174,4 +174,29 @@ describe('notification jobs', () => {
     expect(row).toMatchObject({ status: 'dead', lastError: 'The webhook endpoint is disabled.' });
     expect(await caught({ kind: 'webhook', name })).toEqual([]);
   });
+
+  it('ends an in-app delivery dead when its user was deleted, adding nothing to any list', async () => {
+    const alert = await seedAlert(s.db, tenantId, deviceId);
+    await s.db.handle.db.insert(schema.deliveries).values({
+      id: 'dlv_000000000000000000u0',
+      tenantId,
+      alertId: alert.id,
+      tier: 1,
+      channel: 'in_app',
+      recipient: 'usr_deleted',
+      userId: null,
+      dedupKey: `${alert.id}:in_app:deleted`,
+    });
+    const answer = await viaQStash(DELIVER_JOB_PATH, {
+      tenantId,
+      deliveryId: 'dlv_000000000000000000u0',
+    });
+    expect(answer).toEqual({ status: 200, body: { outcome: 'dead', status: 'dead' } });
+    expect(
+      await s.db.handle.db
+        .select()
+        .from(schema.inAppNotifications)
+        .where(eq(schema.inAppNotifications.alertId, alert.id)),
+    ).toEqual([]);
+  });
 });
