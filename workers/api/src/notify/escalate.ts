@@ -88,9 +88,11 @@ export async function escalate({
 
   // Every pending delivery, not only the new ones: if a previous run committed but died before
   // publishing, this run makes up for it. QStash drops the ones already queued (same id).
-  for (const delivery of await deliveries.pendingFor(input.alertId)) {
-    await publishDeliver(deps, { tenantId: input.tenantId, deliveryId: delivery.id });
-  }
+  // In parallel: the first email should not wait for the last recipient's publish.
+  const pending = await deliveries.pendingFor(input.alertId);
+  await Promise.all(
+    pending.map((d) => publishDeliver(deps, { tenantId: input.tenantId, deliveryId: d.id })),
+  );
   if (plan.nextCheckAt !== null) {
     await publishEscalate(
       deps,
