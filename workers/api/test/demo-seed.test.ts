@@ -44,13 +44,20 @@ async function counts(db: TestDatabase) {
     .from(schema.tenants)
     .where(eq(schema.tenants.slug, DEMO_TENANT.slug));
   const of = async (
-    table: typeof schema.devices | typeof schema.facilities | typeof schema.apiKeys,
+    table:
+      | typeof schema.devices
+      | typeof schema.facilities
+      | typeof schema.apiKeys
+      | typeof schema.alertRules
+      | typeof schema.memberships,
   ) => (await d.select().from(table).where(eq(table.tenantId, tenant!.id))).length;
   return {
     tenants: (await d.select().from(schema.tenants)).length,
     facilities: await of(schema.facilities),
     devices: await of(schema.devices),
     apiKeys: await of(schema.apiKeys),
+    alertRules: await of(schema.alertRules),
+    members: await of(schema.memberships),
   };
 }
 
@@ -76,6 +83,8 @@ describe('seedDemoTenant', () => {
       facilities: 2,
       devices: DEMO_DEVICES.length,
       apiKeys: 1,
+      alertRules: DEMO_DEVICES.length + 1, // one per device by its kind, doors tenant-wide
+      members: 1,
     });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readDemoFile(file)).toEqual(first.demo);
@@ -103,6 +112,8 @@ describe('seedDemoTenant', () => {
       facilities: 2,
       devices: DEMO_DEVICES.length,
       apiKeys: 1,
+      alertRules: DEMO_DEVICES.length + 1, // one per device by its kind, doors tenant-wide
+      members: 1,
     });
   });
 
@@ -143,6 +154,8 @@ describe('seedDemoTenant', () => {
       facilities: 2,
       devices: DEMO_DEVICES.length,
       apiKeys: 1,
+      alertRules: DEMO_DEVICES.length + 1, // one per device by its kind, doors tenant-wide
+      members: 1,
     });
     expect((await seed(wiped, file)).changes).toEqual([]);
   });

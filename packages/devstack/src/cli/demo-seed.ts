@@ -4,16 +4,21 @@ import {
   constantTimeEqual,
   hashApiKey,
   newDeviceSecret,
+  newId,
   openSecret,
   parseKeyring,
+  RULE_PRESETS,
+  type RulePresetId,
   sealSecret,
 } from '@anythingiot/core';
 import {
+  alertRuleRepo,
   createApiKey,
   createTenant,
   type Database,
   deviceRepo,
   facilityRepo,
+  schema,
 } from '@anythingiot/db';
 import type { DeviceKind, Scenario, SimDevice } from '@anythingiot/sdk/sim';
 
@@ -151,6 +156,8 @@ export async function seedDemoTenant(input: {
     }
   }
 
+  changes.push(...(await seedDemoAlerting(db, tenantId, devices)));
+
   let apiKey = known?.apiKey;
   if (!apiKey || !(await apiKeyWorks(db, tenantId, apiKey.key))) {
     const key = await createApiKey(
@@ -178,6 +185,63 @@ export async function seedDemoTenant(input: {
     await writePrivate(input.file, `${JSON.stringify(demo, null, 2)}\n`);
   }
   return { demo, changes };
+}
+
+/** Who receives the demo's alert emails (in the catcher): the demo tenant's owner. */
+export const DEMO_OWNER_EMAIL = 'owner@demo-pharma.example';
+
+const PRESET_BY_KIND: Record<DeviceKind, RulePresetId> = {
+  fridge: 'pharma_refrigerated',
+  freezer: 'frozen',
+  room: 'controlled_room_temperature',
+};
+
+/**
+ * Alert rules from the industry presets (each device by its kind, doors tenant-wide) and an
+ * owner the default notification policy emails, so the scripted excursion ends as an alert in
+ * the catcher. Only when the tenant has no rules at all: rules someone edited are theirs.
+ */
+async function seedDemoAlerting(db: Database, tenantId: string, devices: DemoDevice[]) {
+  const changes: string[] = [];
+  const rules = alertRuleRepo(db, tenantId);
+  if ((await rules.list({ includeArchived: true })).length === 0) {
+    const preset = (id: RulePresetId) => RULE_PRESETS.find((p) => p.id === id)!;
+    for (const device of devices) {
+      const p = preset(PRESET_BY_KIND[device.kind]);
+      await rules.create(
+        {
+          ...p.rule,
+          name: `${device.name}: ${p.label}`,
+          scope: { kind: 'device', deviceId: device.deviceId },
+        },
+        p.id,
+        META,
+      );
+    }
+    const door = preset('door_open');
+    await rules.create({ ...door.rule, scope: { kind: 'tenant' } }, door.id, META);
+    changes.push(`created ${devices.length + 1} alert rules from presets`);
+  }
+  const owner = await db.query.users.findFirst({
+    where: (u, { sql }) => sql`lower(${u.email}) = ${DEMO_OWNER_EMAIL}`,
+  });
+  const userId = owner?.id ?? newId('user');
+  if (!owner) {
+    await db
+      .insert(schema.users)
+      .values({ id: userId, email: DEMO_OWNER_EMAIL, name: 'Demo Owner' });
+    changes.push(`created user: ${DEMO_OWNER_EMAIL}`);
+  }
+  const member = await db.query.memberships.findFirst({
+    where: (m, { and, eq }) => and(eq(m.tenantId, tenantId), eq(m.userId, userId)),
+  });
+  if (!member) {
+    await db
+      .insert(schema.memberships)
+      .values({ id: newId('membership'), tenantId, userId, role: 'owner' });
+    changes.push('made the demo user the tenant owner');
+  }
+  return changes;
 }
 
 /** What the demo simulates: one excursion for alerts to catch, one dropout to show backfill. */

@@ -12,7 +12,13 @@ import {
 } from '../devstack.js';
 import { type RunningWorker, startWranglerDev } from '../worker/wrangler-dev.js';
 import { type RunningDemo, startDemo } from './demo-run.js';
-import { DEMO_INTERVAL_SECONDS, type DemoFile, demoScenario } from './demo-seed.js';
+import {
+  DEMO_INTERVAL_SECONDS,
+  DEMO_OWNER_EMAIL,
+  type DemoFile,
+  demoScenario,
+} from './demo-seed.js';
+import { scheduleJobs } from './schedule-jobs.js';
 
 // `npm run dev`: the whole product on this machine, no accounts. Ports and the data directory
 // are configurable through DEVSTACK_* variables (see the README).
@@ -78,6 +84,7 @@ try {
       if (line.trim()) console.log(`[api] ${line}`);
     },
   });
+  await scheduleJobs(ROOT, stack.env, worker.url);
   if (DEMO === 'true') {
     try {
       demo = await startDemo({
@@ -145,6 +152,7 @@ function printDemo({ demo, file }: RunningDemo) {
       `${demo.devices.length} devices (${mix}) in ${demo.facilities.length} facilities, a reading every ${DEMO_INTERVAL_SECONDS} s`,
     ],
     ['Scripted', describeScenario(demo)],
+    ['Alerts', `preset rules per device; emails to ${DEMO_OWNER_EMAIL} land in the catcher`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);

@@ -1,4 +1,4 @@
-import { newId } from '@anythingiot/core';
+import { describeDuration, newId } from '@anythingiot/core';
 import {
   alertsAwaitingNotify,
   type Database,
@@ -61,7 +61,7 @@ export async function sweepAlerts(
           excursionId: null,
           metric: null,
           severity: 'warning',
-          title: `${device.name}: offline, no data for ${Math.round(limitMs / 60_000)} min`,
+          title: `${device.name}: offline (no data for over ${describeDuration(limitMs / 1_000)})`,
           startedAt: silent.lastSeenAt,
           endedAt: null,
           alertAt: new Date(silent.lastSeenAt.getTime() + limitMs),
