@@ -72,17 +72,22 @@ async function redeliver(path: string, body: unknown) {
   expect((await s.answerTo(messageId)).status).toBe(200);
 }
 
-async function usePolicy(tiers: unknown[], severities = ['info', 'warning', 'critical']) {
+async function usePolicy(
+  tiers: unknown[],
+  repeat: { repeatEveryMinutes: number | null; maxRepeats: number } = {
+    repeatEveryMinutes: null,
+    maxRepeats: 0,
+  },
+) {
   const repo = notificationPolicyRepo(s.db.handle.db, tenantId);
   for (const p of await repo.list()) await repo.delete(p.id, SYSTEM);
   return repo.create(
     {
       name: 'test',
       facilityId: null,
-      severities: severities as ('info' | 'warning' | 'critical')[],
+      severities: ['info', 'warning', 'critical'],
       tiers: tiers as never,
-      repeatEveryMinutes: null,
-      maxRepeats: 0,
+      ...repeat,
     },
     SYSTEM,
   );
@@ -244,5 +249,35 @@ describe('tier 2', () => {
     expect(JSON.parse(tier2Run.body)).toMatchObject({ alertId });
     expect((await deliveriesOf(alertId)).map((r) => r.tier)).toEqual([1]);
     expect((await timelineOf(alertId)).map((e) => e.type)).not.toContain('escalated');
+  });
+});
+
+describe('repeats', () => {
+  it('repeat the policy until the cap while nobody acknowledges, then stop', async () => {
+    const owner = await seedMember(s.db, tenantId, { role: 'owner' });
+    await usePolicy(
+      [{ afterMinutes: 0, recipients: { userIds: [owner.userId] }, channels: ['email'] }],
+      { repeatEveryMinutes: 1, maxRepeats: 1 },
+    );
+    // Raised 57 s ago: the one allowed repeat (1 minute after tier 1) is due in about 3 s.
+    const { id: alertId } = await raise('critical', 57_000);
+    await startEscalation(s.deps, { tenantId, alertId });
+    const rows = await settled(alertId, 2);
+    expect(rows.map((r) => [r.tier, r.repeat, r.channel, r.status])).toEqual([
+      [1, 0, 'email', 'sent'],
+      [1, 1, 'email', 'sent'],
+    ]);
+    const mails = await caught({ kind: 'email', to: owner.email });
+    expect(mails.map((m) => m.kind === 'email' && m.payload.subject.split(']')[0])).toEqual([
+      '[CRITICAL · ESCALATED',
+      '[CRITICAL',
+    ]);
+    // The cap is reached: the last run scheduled nothing more.
+    const lastRun = await waitFor(() =>
+      s.answered.find(
+        (a) => a.path === ESCALATE_JOB_PATH && a.body.includes(alertId) && a.body.includes('"at"'),
+      ),
+    );
+    expect(JSON.parse(lastRun.response)).toMatchObject({ created: 1, nextCheckAt: null });
   });
 });
