@@ -70,6 +70,8 @@ try {
     persistent: true,
     ports: PORTS,
     secrets,
+    // QStash delivers the api's jobs back to the Worker, wherever DEVSTACK_API_PORT put it.
+    apiUrl: `http://127.0.0.1:${PORTS.api}`,
   });
   await migrateDatabase(stack.postgres.url(stack.database));
   worker = await startWranglerDev({
