@@ -35,6 +35,19 @@ export type Excursion = {
   dataGap: boolean;
 };
 
+/** Just the Excursion fields of a richer object (a stored row with id and alert). */
+export function toExcursion(e: Excursion): Excursion {
+  return {
+    start: e.start,
+    end: e.end,
+    lastTs: e.lastTs,
+    lastViolatingTs: e.lastViolatingTs,
+    peak: e.peak,
+    alertAt: e.alertAt,
+    dataGap: e.dataGap,
+  };
+}
+
 /** Live state of one (device, rule): the open excursion and the newest reading's ts. */
 export type ExcursionState = { open: Excursion | null; lastTs: number | null };
 

@@ -1,4 +1,4 @@
-import type { Excursion } from './excursion.js';
+import { type Excursion, toExcursion } from './excursion.js';
 
 /** An excursion as stored: its id and the alert raised for it, if any. */
 export type StoredExcursion = Excursion & { id: string; alertId: string | null };
@@ -58,15 +58,6 @@ export function inRecomputeWindow(e: Span, windowStart: number): boolean {
 
 const FIELDS = ['start', 'end', 'lastTs', 'lastViolatingTs', 'peak', 'alertAt', 'dataGap'] as const;
 const same = (a: Excursion, b: Excursion) => FIELDS.every((f) => a[f] === b[f]);
-const plain = (e: Excursion): Excursion => ({
-  start: e.start,
-  end: e.end,
-  lastTs: e.lastTs,
-  lastViolatingTs: e.lastViolatingTs,
-  peak: e.peak,
-  alertAt: e.alertAt,
-  dataGap: e.dataGap,
-});
 
 /**
  * Reconciles the stored excursions of a recompute window with the recomputed ones. Overlapping
@@ -120,14 +111,14 @@ export function reconcileExcursions(
 
   for (const r of recomputedSorted) {
     const s = owner.get(r);
-    if (s === undefined) result.insert.push(plain(r));
-    else if (!same(s, r)) result.update.push({ id: s.id, excursion: plain(r) });
+    if (s === undefined) result.insert.push(toExcursion(r));
+    else if (!same(s, r)) result.update.push({ id: s.id, excursion: toExcursion(r) });
     // Reported once: when the stored alertAt goes from set to null.
     if (s?.alertId != null && s.alertAt !== null && r.alertAt === null) {
       result.disqualified.push({ id: s.id, alertId: s.alertId });
     }
     if (r.alertAt !== null && (s === undefined || s.alertId === null)) {
-      result.raise.push({ ...plain(r), id: s?.id ?? null, retrospective: r.end !== null });
+      result.raise.push({ ...toExcursion(r), id: s?.id ?? null, retrospective: r.end !== null });
     }
   }
   for (const s of removed.sort(byStart)) {

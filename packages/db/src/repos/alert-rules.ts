@@ -10,7 +10,7 @@ import {
 import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alertRules } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { auditTrail } from './audit.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 type Row = typeof alertRules.$inferSelect;
@@ -82,29 +82,7 @@ const auditView = (r: StoredAlertRule | AlertRuleInput) => ({
 
 /** A tenant's alert rules; every statement carries the tenant in its WHERE. */
 export function alertRuleRepo(db: Database, tenantId: string) {
-  const audit = (
-    tx: Parameters<typeof appendAudit>[0],
-    meta: Meta,
-    action: string,
-    id: string,
-    before: unknown,
-    after: unknown,
-    reason: string | null,
-  ) =>
-    appendAudit(
-      tx,
-      {
-        actor: meta.actor,
-        action,
-        target: { type: 'alert_rule', id },
-        before,
-        after,
-        reason,
-        requestId: meta.requestId,
-        at: new Date(),
-      },
-      tenantId,
-    );
+  const audit = auditTrail(tenantId, 'alert_rule');
 
   return {
     async get(id: string): Promise<StoredAlertRule | undefined> {

@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type AuditContent,
   auditEntryHash,
   type ChainedAuditEntry,
@@ -81,4 +82,34 @@ export async function listAudit(db: Executor, tenantId: string): Promise<Chained
 /** Re-computes the tenant's whole chain from the stored rows. */
 export async function verifyTenantAudit(db: Executor, tenantId: string): Promise<ChainVerdict> {
   return verifyAuditChain(await listAudit(db, tenantId));
+}
+
+/**
+ * The audit writer of one repository: the tenant and the kind of target are bound once, so
+ * each change records itself in one line inside its transaction.
+ */
+export function auditTrail(tenantId: string, targetType: string) {
+  return (
+    tx: Executor,
+    meta: { actor: Actor; requestId: string | null },
+    action: string,
+    id: string,
+    before: unknown,
+    after: unknown,
+    reason: string | null = null,
+  ) =>
+    appendAudit(
+      tx,
+      {
+        actor: meta.actor,
+        action,
+        target: { type: targetType, id },
+        before,
+        after,
+        reason,
+        requestId: meta.requestId,
+        at: new Date(),
+      },
+      tenantId,
+    );
 }

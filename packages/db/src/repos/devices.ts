@@ -2,7 +2,7 @@ import { type Actor, newId } from '@anythingiot/core';
 import { and, arrayContains, asc, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { deviceCredentials, deviceLatest, devices } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { auditTrail } from './audit.js';
 
 export type Device = typeof devices.$inferSelect;
 export type NewDevice = {
@@ -79,28 +79,7 @@ export async function findDeviceAuth(
 
 /** Devices of one tenant; every statement carries the tenant in its WHERE. */
 export function deviceRepo(db: Database, tenantId: string) {
-  const audit = (
-    tx: Parameters<typeof appendAudit>[0],
-    meta: Meta,
-    action: string,
-    id: string,
-    before: unknown,
-    after: unknown,
-  ) =>
-    appendAudit(
-      tx,
-      {
-        actor: meta.actor,
-        action,
-        target: { type: 'device', id },
-        before,
-        after,
-        reason: null,
-        requestId: meta.requestId,
-        at: new Date(),
-      },
-      tenantId,
-    );
+  const audit = auditTrail(tenantId, 'device');
 
   return {
     async get(id: string): Promise<Device | undefined> {

@@ -13,6 +13,7 @@ import {
   recomputeWindowStart,
   reconcileExcursions,
   resolveRulesForDevice,
+  toExcursion,
 } from '@anythingiot/core';
 import {
   addAlertEvent,
@@ -144,14 +145,14 @@ async function evaluateRule(
   let stored = open;
   if (stored && state && state.ruleVersion !== rule.version) {
     // The rule changed under an open excursion: it ends where the old rule last judged it.
-    const ended = { ...plain(stored), end: stored.lastTs };
+    const ended = { ...toExcursion(stored), end: stored.lastTs };
     await updateExcursion(ctx.tx, ctx.t, stored.id, ended);
     if (stored.alertId) await clearAlert(ctx, stored.alertId, ended.end);
     stored = undefined;
   }
   const live = advanceExcursions(
     rule,
-    { open: stored ? plain(stored) : null, lastTs: state?.lastTs ?? null },
+    { open: stored ? toExcursion(stored) : null, lastTs: state?.lastTs ?? null },
     points,
     ctx.device.timeZone,
     ctx.opts,
@@ -311,13 +312,3 @@ export async function clearAlert(ctx: EvaluationCtx, alertId: string, endedAt: n
     endedAt: new Date(endedAt),
   });
 }
-
-const plain = (e: Excursion): Excursion => ({
-  start: e.start,
-  end: e.end,
-  lastTs: e.lastTs,
-  lastViolatingTs: e.lastViolatingTs,
-  peak: e.peak,
-  alertAt: e.alertAt,
-  dataGap: e.dataGap,
-});
