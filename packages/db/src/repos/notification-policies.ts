@@ -2,7 +2,7 @@ import { type Actor, type NotificationPolicy, newId, type Severity } from '@anyt
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { notificationPolicies } from '../schema/index.js';
-import { appendAudit, type Executor } from './audit.js';
+import { auditTrail } from './audit.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 type Row = typeof notificationPolicies.$inferSelect;
@@ -31,28 +31,7 @@ const auditable = (p: StoredNotificationPolicy | NotificationPolicyInput) => ({
 
 /** Notification policies of one tenant; every statement carries the tenant in its WHERE. */
 export function notificationPolicyRepo(db: Database, tenantId: string) {
-  const audit = (
-    tx: Executor,
-    meta: Meta,
-    action: string,
-    id: string,
-    before: unknown,
-    after: unknown,
-  ) =>
-    appendAudit(
-      tx,
-      {
-        actor: meta.actor,
-        action,
-        target: { type: 'notification_policy', id },
-        before,
-        after,
-        reason: null,
-        requestId: meta.requestId,
-        at: new Date(),
-      },
-      tenantId,
-    );
+  const audit = auditTrail(tenantId, 'notification_policy');
   const byId = (id: string) =>
     and(eq(notificationPolicies.tenantId, tenantId), eq(notificationPolicies.id, id));
 

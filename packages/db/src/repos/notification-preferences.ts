@@ -2,7 +2,7 @@ import type { Actor, NotificationPrefs, UserChannel } from '@anythingiot/core';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { notificationPreferences } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { auditTrail } from './audit.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 type Row = typeof notificationPreferences.$inferSelect;
@@ -33,6 +33,7 @@ const auditable = (p: NotificationPrefs & { phone: string | null }) => ({
 
 /** Notification preferences of one tenant's users; every WHERE carries the tenant. */
 export function notificationPrefsRepo(db: Database, tenantId: string) {
+  const audit = auditTrail(tenantId, 'user');
   const byUser = (userId: string) =>
     and(eq(notificationPreferences.tenantId, tenantId), eq(notificationPreferences.userId, userId));
   return {
@@ -70,19 +71,13 @@ export function notificationPrefsRepo(db: Database, tenantId: string) {
           })
           .returning();
         if (!row) throw new Error('upsert returned no row');
-        await appendAudit(
+        await audit(
           tx,
-          {
-            actor: meta.actor,
-            action: 'notification_preferences.put',
-            target: { type: 'user', id: userId },
-            before: before ? auditable(prefsFromRow(before)) : null,
-            after: auditable(prefs),
-            reason: null,
-            requestId: meta.requestId,
-            at: new Date(),
-          },
-          tenantId,
+          meta,
+          'notification_preferences.put',
+          userId,
+          before ? auditable(prefsFromRow(before)) : null,
+          auditable(prefs),
         );
         return prefsFromRow(row);
       });

@@ -2,7 +2,7 @@ import { type Actor, newId } from '@anythingiot/core';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { webhookEndpoints } from '../schema/index.js';
-import { appendAudit, type Executor } from './audit.js';
+import { auditTrail } from './audit.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 type Row = typeof webhookEndpoints.$inferSelect;
@@ -24,28 +24,7 @@ const publicColumns = {
 
 /** Webhook endpoints of one tenant; every statement carries the tenant in its WHERE. */
 export function webhookEndpointRepo(db: Database, tenantId: string) {
-  const audit = (
-    tx: Executor,
-    meta: Meta,
-    action: string,
-    id: string,
-    before: unknown,
-    after: unknown,
-  ) =>
-    appendAudit(
-      tx,
-      {
-        actor: meta.actor,
-        action,
-        target: { type: 'webhook_endpoint', id },
-        before,
-        after,
-        reason: null,
-        requestId: meta.requestId,
-        at: new Date(),
-      },
-      tenantId,
-    );
+  const audit = auditTrail(tenantId, 'webhook_endpoint');
   const byId = (id: string) =>
     and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id));
 
