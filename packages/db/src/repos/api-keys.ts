@@ -2,7 +2,7 @@ import { type Actor, type ApiKeyScope, newApiKey, newId } from '@anythingiot/cor
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { apiKeys } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { auditTrail } from './audit.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 
@@ -82,20 +82,12 @@ export async function createApiKey(
       })
       .returning(info);
     if (!created) throw new Error('insert returned no row');
-    await appendAudit(
-      tx,
-      {
-        actor: meta.actor,
-        action: 'api_key.create',
-        target: { type: 'api_key', id },
-        before: null,
-        after: { name: input.name, prefix, scopes: input.scopes, expiresAt: input.expiresAt },
-        reason: null,
-        requestId: meta.requestId,
-        at: new Date(),
-      },
-      tenantId,
-    );
+    await auditTrail(tenantId, 'api_key')(tx, meta, 'api_key.create', id, null, {
+      name: input.name,
+      prefix,
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+    });
     return created;
   });
   return { ...(row as ApiKeyInfo), key };
@@ -131,19 +123,13 @@ export function apiKeyRepo(db: Database, tenantId: string) {
             .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
           return exists ? 'already_revoked' : undefined;
         }
-        await appendAudit(
+        await auditTrail(tenantId, 'api_key')(
           tx,
-          {
-            actor: meta.actor,
-            action: 'api_key.revoke',
-            target: { type: 'api_key', id },
-            before: { revokedAt: null },
-            after: { revokedAt: row.revokedAt },
-            reason: null,
-            requestId: meta.requestId,
-            at: new Date(),
-          },
-          tenantId,
+          meta,
+          'api_key.revoke',
+          id,
+          { revokedAt: null },
+          { revokedAt: row.revokedAt },
         );
         return row as ApiKeyInfo;
       });

@@ -2,7 +2,7 @@ import { type Actor, DomainError, type FacilityType, newId } from '@anythingiot/
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { facilities } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { auditTrail } from './audit.js';
 import { isUniqueViolation } from './pg-errors.js';
 
 export type Facility = typeof facilities.$inferSelect;
@@ -44,20 +44,7 @@ export function facilityRepo(db: Database, tenantId: string) {
             .values({ id: newId('facility'), tenantId, ...input })
             .returning();
           if (!row) throw new Error('insert returned no row');
-          await appendAudit(
-            tx,
-            {
-              actor: meta.actor,
-              action: 'facility.create',
-              target: { type: 'facility', id: row.id },
-              before: null,
-              after: input,
-              reason: null,
-              requestId: meta.requestId,
-              at: new Date(),
-            },
-            tenantId,
-          );
+          await auditTrail(tenantId, 'facility')(tx, meta, 'facility.create', row.id, null, input);
           return row;
         });
       } catch (err) {
