@@ -15,4 +15,5 @@ export * from './readings/seq-gaps.js';
 export * from './readings/series-summary.js';
 export * from './signing/device-signature.js';
 export * from './signing/hex.js';
+export * from './tenancy/permissions.js';
 export * from './tenancy/roles.js';

@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   notificationPolicy: 'npl',
   webhookEndpoint: 'whk',
   notification: 'ntf',
+  invitation: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
