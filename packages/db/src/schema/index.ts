@@ -1,3 +1,4 @@
+export * from './account-tokens.js';
 export * from './alert-rules.js';
 export * from './alerts.js';
 export * from './api-keys.js';
@@ -10,10 +11,12 @@ export * from './excursion-states.js';
 export * from './excursions.js';
 export * from './facilities.js';
 export * from './in-app-notifications.js';
+export * from './invitations.js';
 export * from './memberships.js';
 export * from './notification-policies.js';
 export * from './notification-preferences.js';
 export * from './readings.js';
+export * from './sessions.js';
 export * from './tenants.js';
 export * from './users.js';
 export * from './webhook-endpoints.js';
