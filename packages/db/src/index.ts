@@ -1,4 +1,11 @@
-export { createDb, type Database, type DbConfig, type DbHandle } from './client.js';
+export {
+  createDb,
+  createSqlOverHttp,
+  type Database,
+  type DbConfig,
+  type DbHandle,
+  type SqlOverHttp,
+} from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
 export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';
 export {
@@ -80,6 +87,7 @@ export {
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
 export {
   ensureReadingPartitions,
+  type IngestExecutor,
   type IngestGuard,
   type IngestOutcome,
   type IngestRefusal,

@@ -183,6 +183,7 @@ export function workerEnv(stack: {
     DATABASE_URL: stack.postgres.url(stack.database),
     NEON_WS_PROXY: stack.neonProxy.wsProxy,
     NEON_SECURE_WEBSOCKET: 'false',
+    NEON_HTTP_ENDPOINT: stack.neonProxy.sqlEndpoint,
     UPSTASH_REDIS_REST_URL: stack.redis.url,
     UPSTASH_REDIS_REST_TOKEN: stack.secrets.redisToken,
     QSTASH_URL: stack.qstash.url,

@@ -7,8 +7,24 @@ import {
   trackSeqGaps,
 } from '@anythingiot/core';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import type { Database, SqlOverHttp } from '../client.js';
 import { deviceSeqGaps } from '../schema/index.js';
+
+/**
+ * Where the ingest statements go: a drizzle database (its WebSocket pool) or a one-shot query
+ * function such as `createSqlOverHttp` (Neon's HTTP mode: the hot path, one request per post).
+ */
+export type IngestExecutor = Database | SqlOverHttp;
+
+function query<R extends Record<string, unknown>>(
+  executor: IngestExecutor,
+  text: string,
+  params: unknown[],
+): Promise<{ rows: R[] }> {
+  return '$client' in executor
+    ? executor.$client.query<R>(text, params)
+    : executor.query<R>(text, params);
+}
 
 /** Why the guarded ingest statement refused to write anything. */
 export type IngestRefusal = 'revoked' | 'expired' | 'unknown';
@@ -74,13 +90,13 @@ type IngestRow = {
  * fills a gap (rare: a device that lost or backfills data) does a second statement follow.
  */
 export async function ingestReadings(
-  db: Database,
+  db: IngestExecutor,
   target: { tenantId: string; deviceId: string },
   rows: ReadingRow[],
   guard?: IngestGuard,
 ): Promise<IngestOutcome> {
   if (rows.length === 0) return { status: 'stored', accepted: 0, duplicates: 0, evaluate: false };
-  const result = await db.$client.query<IngestRow>(INGEST_SQL, [
+  const result = await query<IngestRow>(db, INGEST_SQL, [
     target.tenantId,
     target.deviceId,
     rows.map((r) => r.metric),
@@ -154,7 +170,7 @@ function openGaps(row: IngestRow): OpenSeqGap<number>[] {
  * A gap another post closed meanwhile is left alone (its remainder came with that post).
  */
 async function applySeqGapChanges(
-  db: Database,
+  db: IngestExecutor,
   target: { tenantId: string; deviceId: string },
   changes: SeqGapChanges<number>,
 ) {
@@ -164,7 +180,7 @@ async function applySeqGapChanges(
     ),
     ...changes.opened.map((r) => ({ gapId: null, ...r })),
   ];
-  await db.$client.query(APPLY_GAPS_SQL, [
+  await query(db, APPLY_GAPS_SQL, [
     target.tenantId,
     target.deviceId,
     changes.filled.map((f) => f.id),

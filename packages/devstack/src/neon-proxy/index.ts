@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { closeServer, listen, type RunningService } from '../net/listen.js';
+import { sqlOverHttp } from './sql-over-http.js';
 
 export type NeonProxyOptions = {
   host?: string;
@@ -14,6 +15,8 @@ export type NeonProxyOptions = {
 export type RunningNeonProxy = RunningService & {
   /** Value for `neonConfig.wsProxy`: host:port/path, no protocol (the driver adds it). */
   wsProxy: string;
+  /** Value for `neonConfig.fetchEndpoint`: Neon's SQL-over-HTTP endpoint (`neon()`). */
+  sqlEndpoint: string;
   /** Drops every open connection, as a Neon compute restart would. */
   dropConnections(): void;
 };
@@ -26,12 +29,20 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
  * to the embedded Postgres, so the production driver runs unchanged in Node and in workerd.
  *
  * The driver appends `?address=<host>:<port>` from the connection string; only the configured
- * Postgres is accepted.
+ * Postgres is accepted. Beside it, `POST /sql` serves Neon's HTTP query mode (see
+ * sql-over-http.ts) under the same rule.
  */
 export async function startNeonProxy(options: NeonProxyOptions): Promise<RunningNeonProxy> {
   const host = options.host ?? '127.0.0.1';
   const postgresHost = options.postgresHost ?? '127.0.0.1';
-  const http = createServer((_req, res) => {
+  const sql = sqlOverHttp({ postgresPort: options.postgresPort, postgresHost });
+  const http = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://proxy').pathname;
+    if (path === '/sql' && req.method === 'POST') return sql.handle(req, res);
+    if (path === '/sql') {
+      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('POST only\n');
+      return;
+    }
     res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
   });
   const wss = new WebSocketServer({ server: http, path: '/v1', perMessageDeflate: false });
@@ -61,11 +72,14 @@ export async function startNeonProxy(options: NeonProxyOptions): Promise<Running
     url: `ws://${host}:${port}/v1`,
     port,
     wsProxy: `${host}:${port}/v1`,
+    sqlEndpoint: `http://${host}:${port}/sql`,
     dropConnections() {
       for (const client of wss.clients) client.terminate();
+      void sql.dropConnections();
     },
     async close() {
       for (const client of wss.clients) client.terminate();
+      await sql.close();
       wss.close();
       await closeServer(http);
     },
