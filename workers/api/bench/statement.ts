@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, type ReadingRow } from '@anythingiot/core';
 import {
+  createSqlOverHttp,
   createTenant,
   type Database,
+  DbEnvSchema,
+  dbConfigFromEnv,
   deviceRepo,
   findDeviceAuth,
+  type IngestExecutor,
   type IngestGuard,
   ingestReadings,
 } from '@anythingiot/db';
@@ -17,8 +21,10 @@ import { cpuPerPost, sampleCpu } from './cpu.js';
 
 // `npm run bench:statement`: what one post costs Postgres, per variant of the ingest path,
 // through the Neon driver and the local WebSocket proxy, on a connection opened per post (what
-// a Worker does) and on one warm connection (what a pooled connection string gives). Prints
-// wall ms and Postgres CPU ms per post. POSTS (300), BATCH (50 readings x 2 metrics).
+// a Worker does with a WebSocket), on one warm connection (what a pooled connection string
+// gives), and over Neon's HTTP mode (`neon()` → the devstack's /sql, warm pooled backends: what
+// the Worker's hot path does now). Prints wall ms and Postgres CPU ms per post.
+// POSTS (300), BATCH (50 readings x 2 metrics).
 const POSTS = Number(process.env.POSTS ?? 300);
 const BATCH = Number(process.env.BATCH ?? 50);
 
@@ -65,13 +71,15 @@ try {
     };
   }
   type Device = Awaited<ReturnType<typeof device>>;
-  const variants: [string, (db: Database, d: Device) => Promise<unknown>][] = [
+  type Variant = [string, (exec: IngestExecutor, d: Device) => Promise<unknown>, 'ws only'?];
+  const variants: Variant[] = [
     [
       'lookup, then unguarded ingest (2 statements: before the cache)',
       async (db, d) => {
-        await findDeviceAuth(db, d.target.deviceId);
+        await findDeviceAuth(db as Database, d.target.deviceId);
         await ingestReadings(db, d.target, d.batch(false));
       },
+      'ws only',
     ],
     [
       'guarded ingest, no seq (1 statement: cache hit)',
@@ -86,20 +94,28 @@ try {
       (db, d) => ingestReadings(db, d.target, d.batch(true, 3), d.guard),
     ],
   ];
+  // One per process, shared by every post, as the Worker shares it across requests.
+  const overHttp = createSqlOverHttp(dbConfigFromEnv(DbEnvSchema.parse(env)));
 
   console.log(`ingest statement, ${POSTS} posts of ${BATCH} readings x 2 metrics per variant`);
   console.log('  variant | connection | wall ms/post | Postgres CPU ms/post');
-  for (const [name, run] of variants) {
-    for (const mode of ['per post', 'warm'] as const) {
+  for (const [name, run, only] of variants) {
+    for (const mode of ['per post', 'warm', 'over HTTP'] as const) {
+      if (mode === 'over HTTP' && only === 'ws only') continue;
       const d = await device();
       const warm = mode === 'warm' ? createNodeDb(env) : undefined;
-      if (warm) for (let i = 0; i < 20; i++) await run(warm.db, d); // warm its caches
+      const shared = mode === 'over HTTP' ? overHttp : warm?.db;
+      if (shared) for (let i = 0; i < 20; i++) await run(shared, d); // warm its caches
       const before = sampleCpu();
       const started = performance.now();
       for (let i = 0; i < POSTS; i++) {
-        const handle = warm ?? createNodeDb(env);
+        if (shared) {
+          await run(shared, d);
+          continue;
+        }
+        const handle = createNodeDb(env);
         await run(handle.db, d);
-        if (!warm) await handle.close();
+        await handle.close();
       }
       const wall = (performance.now() - started) / POSTS;
       const cpu = cpuPerPost(before, sampleCpu(), POSTS).match(/postgres (\S+)/)?.[1] ?? 'n/a';

@@ -1,5 +1,5 @@
 import { type Keyring, parseKeyring } from '@anythingiot/core';
-import { createDb, dbConfigFromEnv } from '@anythingiot/db';
+import { createDb, createSqlOverHttp, dbConfigFromEnv, type SqlOverHttp } from '@anythingiot/db';
 import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
@@ -17,9 +17,17 @@ export type RuntimeExtras = {
 /** The composition root: production clients configured from the parsed environment. */
 export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps {
   let keyring: Promise<Keyring> | undefined;
+  let sqlOverHttp: SqlOverHttp | undefined;
   const dbConfig = { ...dbConfigFromEnv(env), webSocketConstructor: extras.webSocketConstructor };
   return {
     openDb: () => createDb(dbConfig),
+    // Unlike a WebSocket, the HTTP query function holds no socket or other I/O object between
+    // queries (each query is its own fetch), so Workers allow one per isolate, shared by every
+    // request; created on first use, so requests that never touch it pay nothing.
+    sqlOverHttp: () => {
+      sqlOverHttp ??= createSqlOverHttp(dbConfig);
+      return sqlOverHttp;
+    },
     redis: new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,

@@ -1,5 +1,5 @@
 import type { Keyring, NotificationChannels } from '@anythingiot/core';
-import type { Database, DbHandle } from '@anythingiot/db';
+import type { Database, DbHandle, SqlOverHttp } from '@anythingiot/db';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 
@@ -13,6 +13,11 @@ export type LogEvent = Record<string, unknown>;
 export type AppDeps = {
   /** A database for one request. Workers forbid sharing a socket across requests. */
   openDb(): DbHandle;
+  /**
+   * One-shot statements over Neon's HTTP query mode: ingest's hot path (one statement per post,
+   * on Neon's warm pooled backends). Transactions and everything else use `openDb`.
+   */
+  sqlOverHttp(): SqlOverHttp;
   redis: Redis;
   qstash: QStashClient;
   /** This api's public base URL, where QStash delivers the jobs we publish (/v1/jobs/*). */

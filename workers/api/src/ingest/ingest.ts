@@ -47,9 +47,10 @@ const unauthenticated = (reason: string, message: string) =>
  * replay), validate and normalise, store in one statement. A device gets 2xx only after its
  * readings are committed; bad input changes nothing.
  *
- * With the device's credentials cached in Redis, a post costs one database round trip: the
- * ingest statement itself re-checks that the device is active and the credential that verified
- * is still valid, so a revocation the cache never heard of still takes effect at once.
+ * With the device's credentials cached in Redis, a post costs one database round trip (one
+ * request to Neon's HTTP query endpoint): the ingest statement itself re-checks that the
+ * device is active and the credential that verified is still valid, so a revocation the cache
+ * never heard of still takes effect at once.
  */
 export async function ingest(
   deps: AppDeps,
@@ -107,8 +108,10 @@ export async function ingest(
       })),
     });
   }
+  // The hot path's one statement goes over Neon's HTTP mode: no WebSocket or Postgres session
+  // to open for it (the WebSocket pool is opened only on a cache miss or to evaluate rules).
   const outcome = await storage(() =>
-    ingestReadings(db, { tenantId, deviceId }, batch.rows, guard),
+    ingestReadings(deps.sqlOverHttp(), { tenantId, deviceId }, batch.rows, guard),
   );
   if (outcome.status === 'refused') {
     // The cache (or our read) was stale: forget it so the next post sees the database.

@@ -26,16 +26,29 @@ afterAll(() => t?.db.drop());
 
 const meta = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
 
-/** The real app whose database connections count the statements they send. */
+/**
+ * The real app whose database clients count the statements they send: over the WebSocket pool
+ * (`openDb`) and over Neon's HTTP mode (`sqlOverHttp`, one HTTP request per statement).
+ */
 function countingApp(env = t.db.env) {
   const logs: LogEvent[] = [];
   const deps = depsFromEnv(parseWorkerEnv(env), {
     webSocketConstructor: WebSocket,
     log: (e) => logs.push(e),
   });
-  const counter = { statements: 0 };
+  const counter = { statements: 0, overHttp: 0 };
   const app = createApp({
     ...deps,
+    sqlOverHttp: () => {
+      const sql = deps.sqlOverHttp();
+      return {
+        query: <R extends Record<string, unknown>>(text: string, params?: unknown[]) => {
+          counter.statements++;
+          counter.overHttp++;
+          return sql.query<R>(text, params);
+        },
+      };
+    },
     openDb: () => {
       const handle = deps.openDb();
       const query = handle.pool.query.bind(handle.pool);
@@ -86,13 +99,16 @@ describe('device credential cache', () => {
     const { app, counter } = countingApp();
     expect((await post(app, d)).status).toBe(200);
     expect(counter.statements).toBe(2); // lookup (then cached) + the ingest statement
+    expect(counter.overHttp).toBe(1); // the ingest statement
     const cached = JSON.stringify(await redis.get(deviceAuthKey(d.deviceId)));
     expect(cached).toContain(d.tenantId);
     expect(cached).not.toContain(d.secret);
     counter.statements = 0;
+    counter.overHttp = 0;
     expect((await post(app, d)).status).toBe(200);
     expect((await post(app, d)).status).toBe(200);
-    expect(counter.statements).toBe(2); // one each
+    expect(counter.statements).toBe(2); // one each…
+    expect(counter.overHttp).toBe(2); // …over HTTP: no WebSocket statement at all
     expect(await stored(d.deviceId)).toBe(3);
   });
 

@@ -1,6 +1,6 @@
 import { newDeviceSecret, newId, sealSecret, signDeviceRequest } from '@anythingiot/core';
 import { deviceRepo, schema } from '@anythingiot/db';
-import { freePort } from '@anythingiot/devstack';
+import { freePort, startNeonProxy } from '@anythingiot/devstack';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -237,6 +237,36 @@ describe('degraded dependencies', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ code: 'storage_unavailable' });
+  });
+
+  it('answers 503 when the hot path cannot reach Postgres over HTTP; nothing written', async () => {
+    const d = await registerDevice();
+    // Warm the Redis credential cache: the next app then goes straight to the ingest statement,
+    // which is the one sent over Neon's HTTP mode.
+    expect((await post(t.app, { body: guideBody(4.1), ...d })).status).toBe(200);
+    const deadPostgres = await freePort();
+    const proxy = await startNeonProxy({ port: 0, postgresPort: deadPostgres });
+    try {
+      const url = new URL(t.db.env.DATABASE_URL as string);
+      url.port = String(deadPostgres);
+      const envs: Record<string, string>[] = [
+        // Nothing listens at the HTTP endpoint.
+        { NEON_HTTP_ENDPOINT: `http://127.0.0.1:${await freePort()}/sql` },
+        // The endpoint answers, but the Postgres behind it is down.
+        { NEON_HTTP_ENDPOINT: proxy.sqlEndpoint, DATABASE_URL: url.toString() },
+      ];
+      for (const env of envs) {
+        const { app, logs } = appForEnv({ ...t.db.env, ...env });
+        const res = await post(app, { body: guideBody(4.3), ...d });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('5');
+        expect(await res.json()).toMatchObject({ code: 'storage_unavailable' });
+        expect(logs.some((l) => l.warning === 'redis_degraded')).toBe(false); // Redis was used
+      }
+    } finally {
+      await proxy.close();
+    }
+    expect(await storedCount(d.deviceId)).toBe(3); // the first post's three readings only
   });
 
   it('answers 429 with Retry-After over the per-device rate', async () => {
