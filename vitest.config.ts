@@ -28,6 +28,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'accounts',
+          root: 'packages/accounts',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['../devstack/src/testing/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'devstack',
           root: 'packages/devstack',
           include: ['src/**/*.test.ts'],

@@ -1,0 +1,74 @@
+export { assertSameOrigin } from './csrf.js';
+export {
+  type AccountsContext,
+  type AccountsDeps,
+  type AccountsEnv,
+  AccountsEnvSchema,
+  accountsDeps,
+} from './deps.js';
+export { INVITATION_DAYS } from './invitations.js';
+export { ACCOUNT_LINK_PATHS, type AccountLink, accountLink } from './links.js';
+export { type Mailer, type OutgoingEmail, resendMailer } from './mail/mailer.js';
+export {
+  type RenderedEmail,
+  renderInvitation,
+  renderPasswordReset,
+  renderVerifyEmail,
+} from './mail/templates.js';
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordErrors } from './password/policy.js';
+export {
+  DUMMY_PASSWORD_HASH,
+  type PasswordHasher,
+  SCRYPT_PARAMS,
+  type ScryptParams,
+  scryptHasher,
+} from './password/scrypt.js';
+export { type Problem, problemResponse } from './problem.js';
+export {
+  SESSION_DAYS,
+  type SessionAuth,
+  type SessionCookieSettings,
+  type SessionUser,
+  type StartedSession,
+  sessionAuth,
+  sessionCookieSettings,
+  type ValidatedSession,
+} from './sessions.js';
+export {
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottleConfig,
+  loginThrottle,
+  tooManyAttempts,
+} from './throttle.js';
+export { hashToken, isTokenShape, newToken } from './tokens.js';
+export { acceptInvitation } from './use-cases/accept-invitation.js';
+export { acceptInvitationNewAccount } from './use-cases/accept-invitation-new-account.js';
+export {
+  type Authentication,
+  authenticate,
+  type Principal,
+  requirePrincipal,
+  requireUser,
+} from './use-cases/authenticate.js';
+export { type ChangeRoleInput, changeRole } from './use-cases/change-role.js';
+export { deactivateMembership } from './use-cases/deactivate-membership.js';
+export { type InviteUserInput, inviteUser } from './use-cases/invite-user.js';
+export { listTenants, type UserTenant } from './use-cases/list-tenants.js';
+export { type LoginInput, type LoginResult, login } from './use-cases/login.js';
+export { logout } from './use-cases/logout.js';
+export { logoutEverywhere } from './use-cases/logout-everywhere.js';
+export { requestEmailVerification } from './use-cases/request-email-verification.js';
+export {
+  PASSWORD_RESET_ANSWER,
+  PASSWORD_RESET_MINUTES,
+  requestPasswordReset,
+} from './use-cases/request-password-reset.js';
+export { resetPassword } from './use-cases/reset-password.js';
+export {
+  EMAIL_VERIFICATION_HOURS,
+  type SignUpInput,
+  type SignUpResult,
+  signUp,
+} from './use-cases/sign-up.js';
+export { switchTenant } from './use-cases/switch-tenant.js';
+export { verifyEmail } from './use-cases/verify-email.js';

@@ -1,0 +1,166 @@
+import { DomainError, INDUSTRIES, newId, TEMPERATURE_UNITS } from '@anythingiot/core';
+import { isUniqueViolation, schema } from '@anythingiot/db';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AccountsContext } from '../deps.js';
+import { accountLink } from '../links.js';
+import { renderVerifyEmail } from '../mail/templates.js';
+import { passwordErrors } from '../password/policy.js';
+import type { StartedSession } from '../sessions.js';
+import {
+  audit,
+  findUserByEmail,
+  insertMembership,
+  sendQuietly,
+  type Tx,
+  userActor,
+} from '../store.js';
+import { newToken } from '../tokens.js';
+import { EmailSchema, parseInput, TimeZoneSchema } from '../validation.js';
+
+export const EMAIL_VERIFICATION_HOURS = 48;
+
+export const SignUpInputSchema = z.object({
+  email: EmailSchema,
+  password: z.string({ error: 'Choose a password.' }),
+  name: z.string().trim().max(100, 'Use at most 100 characters.').default(''),
+  companyName: z
+    .string({ error: 'Enter your company name.' })
+    .trim()
+    .min(1, 'Enter your company name.')
+    .max(100, 'Use at most 100 characters.'),
+  industry: z.enum(INDUSTRIES, { error: 'Choose pharma, food, chemical or other.' }),
+  timeZone: TimeZoneSchema,
+  temperatureUnit: z.enum(TEMPERATURE_UNITS, { error: 'Choose °C (C) or °F (F).' }),
+});
+export type SignUpInput = z.input<typeof SignUpInputSchema>;
+
+export type SignUpResult = {
+  userId: string;
+  tenantId: string;
+  tenantSlug: string;
+  session: StartedSession;
+  /** False when the verification email could not be sent (the account exists regardless). */
+  verificationEmailSent: boolean;
+};
+
+const emailTaken = () =>
+  new DomainError('CONFLICT', 'An account with this email already exists.', {
+    reason: 'email_taken',
+    errors: [
+      { path: 'email', message: 'An account with this email already exists. Log in instead.' },
+    ],
+  });
+
+/**
+ * Creates the company (tenant), its first user as owner, and an email-verification token, in
+ * one transaction with their audit entries; then signs the user in and mails the link.
+ */
+export async function signUp({
+  ctx,
+  input,
+}: {
+  ctx: AccountsContext;
+  input: SignUpInput;
+}): Promise<SignUpResult> {
+  const data = parseInput(SignUpInputSchema, input, (v) => passwordErrors(v.password, v.email));
+  const { db, passwords, sessions, mailer, now } = ctx.deps;
+  if (await findUserByEmail(db, data.email)) throw emailTaken();
+  const passwordHash = await passwords.hash(data.password);
+  const verification = newToken();
+  const at = now();
+
+  let created: { userId: string; tenantId: string; slug: string };
+  try {
+    created = await db.transaction(async (tx) => {
+      const userId = newId('user');
+      const tenantId = newId('tenant');
+      const slug = await freeSlug(tx, data.companyName);
+      const tenant = {
+        name: data.companyName,
+        slug,
+        industry: data.industry,
+        timeZone: data.timeZone,
+        temperatureUnit: data.temperatureUnit,
+      };
+      await tx
+        .insert(schema.users)
+        .values({ id: userId, email: data.email, name: data.name, passwordHash });
+      await tx.insert(schema.tenants).values({ id: tenantId, ...tenant });
+      const membershipId = await insertMembership(tx, tenantId, userId, 'owner');
+      await tx.insert(schema.accountTokens).values({
+        tokenHash: verification.hash,
+        purpose: 'email_verification',
+        userId,
+        email: data.email,
+        expiresAt: new Date(at.getTime() + EMAIL_VERIFICATION_HOURS * 3_600_000),
+      });
+      const actor = userActor(userId);
+      await audit(tx, ctx, tenantId, {
+        actor,
+        action: 'tenant.create',
+        target: { type: 'tenant', id: tenantId },
+        after: tenant,
+      });
+      await audit(tx, ctx, tenantId, {
+        actor,
+        action: 'user.create',
+        target: { type: 'user', id: userId },
+        after: { email: data.email, name: data.name },
+      });
+      await audit(tx, ctx, tenantId, {
+        actor,
+        action: 'membership.create',
+        target: { type: 'membership', id: membershipId },
+        after: { userId, role: 'owner', facilityIds: [] },
+      });
+      return { userId, tenantId, slug };
+    });
+  } catch (err) {
+    // Two sign-ups with one address at the same moment: the index decides, the loser is told.
+    if (isUniqueViolation(err, 'users_email_idx')) throw emailTaken();
+    throw err;
+  }
+
+  const session = await sessions.start(created.userId, created.tenantId);
+  const verificationEmailSent = await sendQuietly(
+    ctx,
+    mailer,
+    {
+      to: data.email,
+      ...renderVerifyEmail({
+        link: accountLink(ctx.deps.appUrl, 'verifyEmail', verification.token),
+        hours: EMAIL_VERIFICATION_HOURS,
+      }),
+    },
+    'email_verification',
+  );
+  return {
+    userId: created.userId,
+    tenantId: created.tenantId,
+    tenantSlug: created.slug,
+    session,
+    verificationEmailSent,
+  };
+}
+
+/** `Acme Cold Storage GmbH` → `acme-cold-storage-gmbh`, with a random suffix when taken. */
+async function freeSlug(tx: Tx, companyName: string): Promise<string> {
+  const base =
+    companyName
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/g, '') || 'company';
+  for (let attempt = 0; ; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${newId('tenant').slice(4, 10)}`;
+    const [taken] = await tx
+      .select({ id: schema.tenants.id })
+      .from(schema.tenants)
+      .where(eq(schema.tenants.slug, slug));
+    if (!taken) return slug;
+  }
+}
