@@ -13,9 +13,10 @@ import {
 } from '../src/index.js';
 import { cookieHeader, failure, PASSWORD, randomIp, uniqueEmail, useAccounts } from './harness.js';
 
-// Small limits and a short window so "until the window passes" takes seconds, not minutes.
+// Small limits and a short account window so "until the window passes" takes seconds, not
+// minutes; long enough that a few scrypt runs on a busy machine stay inside it.
 const t = useAccounts({
-  throttle: { account: { limit: 3, windowSeconds: 2 }, ip: { limit: 5, windowSeconds: 2 } },
+  throttle: { account: { limit: 3, windowSeconds: 8 }, ip: { limit: 5, windowSeconds: 60 } },
 });
 
 describe('login', () => {
@@ -127,7 +128,7 @@ describe('login', () => {
       message: 'Too many login attempts. Try again in 1 minute.',
     });
     expect(third.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-    expect(third.retryAfterSeconds).toBeLessThanOrEqual(2);
+    expect(third.retryAfterSeconds).toBeLessThanOrEqual(8);
 
     // Mapped to HTTP the way the dashboard answers: 429, Retry-After, problem+json.
     let thrown: unknown;
@@ -159,7 +160,8 @@ describe('login', () => {
       (await t.auditActions(owner.tenantId)).filter((a) => a === 'auth.login_failed'),
     ).toHaveLength(3);
 
-    await new Promise((r) => setTimeout(r, 2_100));
+    // Accepted once the window (counted from the first failure) has passed.
+    await new Promise((r) => setTimeout(r, third.retryAfterSeconds! * 1000 + 200));
     const ok = await login({ ctx: t.ctx(), input: { email: owner.email, password: PASSWORD } });
     expect(ok.userId).toBe(owner.userId);
   });

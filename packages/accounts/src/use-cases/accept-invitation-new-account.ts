@@ -3,10 +3,9 @@ import { isUniqueViolation, schema } from '@anythingiot/db';
 import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
 import { joinTenant, pendingInvitation } from '../invitations.js';
-import { passwordErrors } from '../password/policy.js';
 import type { StartedSession } from '../sessions.js';
 import { audit, findUserByEmail, userActor } from '../store.js';
-import { parseInput } from '../validation.js';
+import { parseInput, passwordRule } from '../validation.js';
 
 export const NewAccountInputSchema = z.object({
   name: z
@@ -38,9 +37,7 @@ export async function acceptInvitationNewAccount({
 }): Promise<{ userId: string; tenantId: string; membershipId: string; session: StartedSession }> {
   const { db, passwords, sessions, now } = ctx.deps;
   const inv = await pendingInvitation(db, input.token, now());
-  const data = parseInput(NewAccountInputSchema, input, (v) =>
-    passwordErrors(v.password, inv.email),
-  );
+  const data = parseInput(NewAccountInputSchema, input, passwordRule(inv.email));
   if (await findUserByEmail(db, inv.email)) throw accountExists();
   const passwordHash = await passwords.hash(data.password);
   const userId = newId('user');

@@ -1,10 +1,4 @@
-import {
-  assertMembershipChange,
-  authorize,
-  DomainError,
-  facilityScopeErrors,
-  RoleSchema,
-} from '@anythingiot/core';
+import { assertMembershipChange, authorize, DomainError, RoleSchema } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -18,7 +12,7 @@ import {
   unknownFacilityErrors,
   userActor,
 } from '../store.js';
-import { parseInput } from '../validation.js';
+import { facilityScopeRule, parseInput } from '../validation.js';
 import type { Principal } from './authenticate.js';
 
 const { memberships } = schema;
@@ -48,9 +42,7 @@ export async function changeRole({
   input: ChangeRoleInput;
 }): Promise<{ changed: boolean }> {
   authorize(principal, 'user.manage');
-  const data = parseInput(ChangeRoleInputSchema, input, (v) =>
-    facilityScopeErrors(v.role, v.facilityIds),
-  );
+  const data = parseInput(ChangeRoleInputSchema, input, facilityScopeRule);
   const tenantId = principal.tenantId;
   const { db } = ctx.deps;
   const facilityErrors = await unknownFacilityErrors(db, tenantId, data.facilityIds);

@@ -2,7 +2,6 @@ import {
   assertMembershipChange,
   authorize,
   DomainError,
-  facilityScopeErrors,
   newId,
   RoleSchema,
 } from '@anythingiot/core';
@@ -15,7 +14,7 @@ import { accountLink } from '../links.js';
 import { renderInvitation } from '../mail/templates.js';
 import { audit, findUserByEmail, sendQuietly, unknownFacilityErrors, userActor } from '../store.js';
 import { newToken } from '../tokens.js';
-import { EmailSchema, parseInput } from '../validation.js';
+import { EmailSchema, facilityScopeRule, parseInput } from '../validation.js';
 import type { Principal } from './authenticate.js';
 
 const { invitations, memberships, tenants } = schema;
@@ -47,9 +46,7 @@ export async function inviteUser({
   authorize(principal, 'user.invite');
   const { db } = ctx.deps;
   const tenantId = principal.tenantId;
-  const data = parseInput(InviteUserInputSchema, input, (v) =>
-    facilityScopeErrors(v.role, v.facilityIds),
-  );
+  const data = parseInput(InviteUserInputSchema, input, facilityScopeRule);
   assertMembershipChange({
     actor: principal.role,
     self: false,

@@ -2,11 +2,10 @@ import { schema } from '@anythingiot/db';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
-import { passwordErrors } from '../password/policy.js';
 import { auditForUser, userActor } from '../store.js';
 import { loginThrottle } from '../throttle.js';
 import { hashToken, isTokenShape } from '../tokens.js';
-import { invalidLink, parseInput } from '../validation.js';
+import { invalidLink, parseInput, passwordRule } from '../validation.js';
 
 const { accountTokens, users, sessions } = schema;
 
@@ -38,7 +37,7 @@ export async function resetPassword({
   const { password } = parseInput(
     z.object({ password: z.string({ error: 'Choose a password.' }) }),
     input,
-    (v) => passwordErrors(v.password, pending.email),
+    passwordRule(pending.email),
   );
   const passwordHash = await passwords.hash(password);
 

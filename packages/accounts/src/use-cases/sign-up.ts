@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
 import { accountLink } from '../links.js';
 import { renderVerifyEmail } from '../mail/templates.js';
-import { passwordErrors } from '../password/policy.js';
 import type { StartedSession } from '../sessions.js';
 import {
   audit,
@@ -16,7 +15,7 @@ import {
   userActor,
 } from '../store.js';
 import { newToken } from '../tokens.js';
-import { EmailSchema, parseInput, TimeZoneSchema } from '../validation.js';
+import { EmailSchema, parseInput, passwordRule, TimeZoneSchema } from '../validation.js';
 
 export const EMAIL_VERIFICATION_HOURS = 48;
 
@@ -63,7 +62,7 @@ export async function signUp({
   ctx: AccountsContext;
   input: SignUpInput;
 }): Promise<SignUpResult> {
-  const data = parseInput(SignUpInputSchema, input, (v) => passwordErrors(v.password, v.email));
+  const data = parseInput(SignUpInputSchema, input, passwordRule());
   const { db, passwords, sessions, mailer, now } = ctx.deps;
   if (await findUserByEmail(db, data.email)) throw emailTaken();
   const passwordHash = await passwords.hash(data.password);
