@@ -69,7 +69,7 @@ function current(deps: AppDeps, auth: DeviceAuth): DeviceAuth {
  */
 export async function loadDeviceAuth(
   deps: AppDeps,
-  db: Database,
+  db: () => Database,
   deviceId: string,
 ): Promise<{ auth: DeviceAuth | undefined; source: AuthSource }> {
   const inMemory = memory(deps).get(deviceId);
@@ -90,10 +90,10 @@ export async function loadDeviceAuth(
 /** Reads the device from Postgres and refreshes the cache entry (best effort). */
 export async function reloadDeviceAuth(
   deps: AppDeps,
-  db: Database,
+  db: () => Database,
   deviceId: string,
 ): Promise<DeviceAuth | undefined> {
-  const auth = await findDeviceAuth(db, deviceId);
+  const auth = await findDeviceAuth(db(), deviceId);
   if (!auth) memory(deps).delete(deviceId);
   // Unknown ids are not cached: a device created by a tool without Redis (the admin CLI) must
   // work at once, and the lookup of an unknown id is one indexed read.

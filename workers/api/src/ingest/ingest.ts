@@ -54,7 +54,8 @@ const unauthenticated = (reason: string, message: string) =>
  */
 export async function ingest(
   deps: AppDeps,
-  db: Database,
+  /** Opened only when needed: a warm post's one statement goes over HTTP instead. */
+  db: () => Database,
   input: IngestInput,
 ): Promise<IngestResult> {
   const { deviceId, timestamp, signature, rawBody } = input;
@@ -130,14 +131,14 @@ export async function ingest(
   // duplicates, and evaluation runs again from the stored state, so no alert is ever skipped.
   if (outcome.evaluate) {
     const evaluation = await storage(() =>
-      evaluateReadings(deps, db, {
+      evaluateReadings(deps, db(), {
         tenantId,
         deviceId,
         rows: batch.rows,
         requestId: input.requestId ?? null,
       }),
     );
-    await handOff(deps, db, tenantId, evaluation);
+    await handOff(deps, db(), tenantId, evaluation);
   }
   return {
     accepted: outcome.accepted,

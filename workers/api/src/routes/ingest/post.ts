@@ -50,7 +50,7 @@ export function registerIngest(app: App) {
   for (const path of ['/v1/ingest', '/api/sensors/ingest']) {
     app.openapi(route(path), async (c) => {
       const rawBody = await readBodyLimited(c.req.raw, MAX_INGEST_BODY_BYTES);
-      const result = await ingest(c.var.deps, c.var.db(), {
+      const result = await ingest(c.var.deps, c.var.db, {
         deviceId: c.req.header('x-device-id'),
         timestamp: c.req.header('x-timestamp'),
         signature: c.req.header('x-signature'),
