@@ -130,7 +130,7 @@ function printTable(s: Devstack, w: RunningWorker, ms: number) {
     ['api Worker (wrangler dev)', w.url, `${w.url}/v1/health/ready`],
     ['mail / SMS / webhook catcher', s.catcher.url, 'open in a browser'],
     ['Postgres (embedded)', `127.0.0.1:${s.postgres.port}`, s.postgres.url(s.database)],
-    ['Neon WebSocket proxy', s.neonProxy.url, 'neonConfig.wsProxy'],
+    ['Neon WebSocket proxy', s.neonProxy.url, 'neonConfig.wsProxy; HTTP queries at /sql'],
     ['Upstash Redis emulator', s.redis.url, `token ${s.secrets.redisToken}`],
     ['QStash emulator', s.qstash.url, `token ${s.secrets.qstashToken}`],
   ];
