@@ -23,7 +23,12 @@ describe('Worker bundle', () => {
     }
     expect([...nodeImports]).toEqual(['node:crypto']);
     const inputs = Object.keys(result.metafile.inputs).join('\n');
-    for (const banned of ['@node-rs', 'node_modules/oslo/', 'node_modules/pg/', 'node_modules/ws/']) {
+    for (const banned of [
+      '@node-rs',
+      'node_modules/oslo/',
+      'node_modules/pg/',
+      'node_modules/ws/',
+    ]) {
       expect(inputs).not.toContain(banned);
     }
     expect(inputs).toContain('node_modules/lucia/');

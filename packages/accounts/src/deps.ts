@@ -27,6 +27,11 @@ export type AccountsContext = {
   requestId: string | null;
   /** The client IP (`CF-Connecting-IP`), for throttling and the audit log. */
   ip: string;
+  /**
+   * The Worker's `ctx.waitUntil`, when there is one: work whose duration must not show in the
+   * answer's timing (the reset email of a known address) runs after the response.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
 };
 
 /** The variables the accounts backend reads (besides the database's own). */

@@ -53,6 +53,8 @@ export {
 export { type ChangeRoleInput, changeRole } from './use-cases/change-role.js';
 export { deactivateMembership } from './use-cases/deactivate-membership.js';
 export { type InviteUserInput, inviteUser } from './use-cases/invite-user.js';
+export { listInvitations, type PendingInvitationView } from './use-cases/list-invitations.js';
+export { listMembers, type Member } from './use-cases/list-members.js';
 export { listTenants, type UserTenant } from './use-cases/list-tenants.js';
 export { type LoginInput, type LoginResult, login } from './use-cases/login.js';
 export { logout } from './use-cases/logout.js';
@@ -64,6 +66,7 @@ export {
   requestPasswordReset,
 } from './use-cases/request-password-reset.js';
 export { resetPassword } from './use-cases/reset-password.js';
+export { revokeInvitation } from './use-cases/revoke-invitation.js';
 export {
   EMAIL_VERIFICATION_HOURS,
   type SignUpInput,

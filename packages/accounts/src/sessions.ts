@@ -178,6 +178,8 @@ export function sessionAuth(db: Database, appUrl: string) {
           and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeTenantId, tenantId)),
         );
     },
+    /** Deletes expired sessions (lucia extends active ones); for a scheduled job. */
+    purgeExpired: () => lucia.deleteExpiredSessions(),
     /** A `Set-Cookie` value that clears the cookie. */
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),
   };

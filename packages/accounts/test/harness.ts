@@ -110,7 +110,7 @@ export function useAccounts(overrides: Partial<AccountsDeps> = {}) {
           temperatureUnit: 'C',
         },
       });
-      return { ...result, email };
+      return { ...result, email: email.toLowerCase() };
     },
     /** The principal behind a session token, as a loader would resolve it. */
     async principalOf(token: string) {
