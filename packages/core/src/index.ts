@@ -16,7 +16,4 @@ export * from './readings/series-summary.js';
 export * from './signing/device-signature.js';
 export * from './signing/hex.js';
 export * from './tenancy/permissions.js';
-// notify/recipients.ts has its own canSeeFacility for alert recipients; the package-level
-// name is the permission rule (limited roles see only their listed facilities).
-export { canSeeFacility } from './tenancy/permissions.js';
 export * from './tenancy/roles.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NotificationPolicySchema } from '../alerts/index.js';
 import {
-  canSeeFacility,
   choosePolicy,
   DEFAULT_NOTIFICATION_POLICY,
+  hearsAboutFacility,
   type MemberCandidate,
   personDeliveries,
   webhookDeliveries,
@@ -27,18 +27,22 @@ const tier = (roles: MemberCandidate['role'][], channels: ('email' | 'sms' | 'in
 describe('facility visibility', () => {
   it('limits operators and vendors with facility rows to those facilities', () => {
     const limited = member({ userId: 'u1', role: 'operator', facilityIds: ['fac_a'] });
-    expect(canSeeFacility(limited, 'fac_a')).toBe(true);
-    expect(canSeeFacility(limited, 'fac_b')).toBe(false);
-    expect(canSeeFacility(limited, null)).toBe(false);
+    expect(hearsAboutFacility(limited, 'fac_a')).toBe(true);
+    expect(hearsAboutFacility(limited, 'fac_b')).toBe(false);
+    expect(hearsAboutFacility(limited, null)).toBe(false);
     expect(
-      canSeeFacility(member({ userId: 'u2', role: 'vendor', facilityIds: ['fac_a'] }), 'fac_b'),
+      hearsAboutFacility(member({ userId: 'u2', role: 'vendor', facilityIds: ['fac_a'] }), 'fac_b'),
     ).toBe(false);
   });
-  it('lets everyone else, and limited roles without rows, see every facility', () => {
-    expect(canSeeFacility(member({ userId: 'u1', role: 'operator' }), 'fac_b')).toBe(true);
+  it('lets everyone else see every facility, and a limited role without rows none', () => {
+    // The permission matrix's rule: an operator must be assigned facilities to see any.
+    expect(hearsAboutFacility(member({ userId: 'u1', role: 'operator' }), 'fac_b')).toBe(false);
     // Rows on a manager mean nothing: managers are not facility-limited.
     expect(
-      canSeeFacility(member({ userId: 'u2', role: 'manager', facilityIds: ['fac_a'] }), 'fac_b'),
+      hearsAboutFacility(
+        member({ userId: 'u2', role: 'manager', facilityIds: ['fac_a'] }),
+        'fac_b',
+      ),
     ).toBe(true);
   });
 });

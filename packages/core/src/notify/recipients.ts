@@ -7,10 +7,10 @@ import {
   type Severity,
   type UserChannel,
 } from '../alerts/index.js';
+import { canSeeFacility, isFacilityLimited } from '../tenancy/permissions.js';
 import type { Role } from '../tenancy/roles.js';
 
 /** Roles limited to the facilities listed for their membership (none listed = all). */
-const FACILITY_LIMITED_ROLES: ReadonlySet<Role> = new Set(['operator', 'vendor']);
 
 /** Preferences of a user who never set any: email and the in-app list, no quiet hours. */
 export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
@@ -53,10 +53,13 @@ export type MemberCandidate = {
   phone: string | null;
 };
 
-/** Whether a member may see alerts of `facilityId` (null: a device in no facility). */
-export function canSeeFacility(member: MemberCandidate, facilityId: string | null): boolean {
-  if (!FACILITY_LIMITED_ROLES.has(member.role) || member.facilityIds.length === 0) return true;
-  return facilityId !== null && member.facilityIds.includes(facilityId);
+/**
+ * Whether a member hears about alerts of `facilityId`: the permission matrix's rule (operators
+ * and vendors only their listed facilities), and a device in no facility only for roles that
+ * are not facility-limited.
+ */
+export function hearsAboutFacility(member: MemberCandidate, facilityId: string | null): boolean {
+  return facilityId === null ? !isFacilityLimited(member.role) : canSeeFacility(member, facilityId);
 }
 
 export type PersonDelivery = { userId: string; channel: UserChannel; address: string };
@@ -79,7 +82,7 @@ export function personDeliveries(input: {
   const out: PersonDelivery[] = [];
   const seen = new Set<string>();
   for (const member of input.members) {
-    if (!member.active || !canSeeFacility(member, input.facilityId)) continue;
+    if (!member.active || !hearsAboutFacility(member, input.facilityId)) continue;
     if (!roles.includes(member.role) && !userIds.includes(member.userId)) continue;
     const wanted = channelsFor(
       member.prefs ?? DEFAULT_NOTIFICATION_PREFS,
