@@ -279,6 +279,8 @@ export type ExtraAlerts = {
   openTail: number;
   /** Neither: a real error. */
   unexplained: number;
+  /** The unexplained ones, to reproduce. */
+  details: { deviceId: string; alertId: string; start: number; end: number | null }[];
 };
 
 export type OracleReport = OracleScore & {
@@ -368,7 +370,7 @@ export async function scoreTenant(
     duplicated: 0,
     wrongBoundaries: 0,
     extra: 0,
-    extras: { disqualified: 0, openTail: 0, unexplained: 0 },
+    extras: { disqualified: 0, openTail: 0, unexplained: 0, details: [] },
     alertAtDiffers: 0,
     dataGapDiffers: 0,
     problems: [],
@@ -421,7 +423,15 @@ function classifyExtras(
     for (const a of linked) {
       if (a.disqualified) extras.disqualified += 1;
       else if (e.end_ts === null) extras.openTail += 1;
-      else extras.unexplained += 1;
+      else {
+        extras.unexplained += 1;
+        extras.details.push({
+          deviceId: e.device_id,
+          alertId: a.id,
+          start: e.start_ts.getTime(),
+          end: e.end_ts?.getTime() ?? null,
+        });
+      }
     }
   }
 }
@@ -454,6 +464,11 @@ export function printOracleReport(r: OracleReport, log: (line: string) => void =
   log(
     `  qualifying excursions whose stored due instant / data-gap flag differ from the oracle: ${r.alertAtDiffers} / ${r.dataGapDiffers}`,
   );
+  for (const d of r.extras.details.slice(0, 10)) {
+    log(
+      `  unexplained: ${JSON.stringify({ ...d, start: new Date(d.start), end: d.end && new Date(d.end) })}`,
+    );
+  }
   for (const p of r.problems.slice(0, 10)) {
     log(`  problem: device ${p.deviceId} (seed ${p.seed}) ${JSON.stringify(p.score)}`);
   }

@@ -78,4 +78,5 @@ try {
 } finally {
   await stack.stop();
 }
-process.exitCode = ok ? 0 : 1;
+// Explicitly: wrangler's child-process handling may leave a stale exit code behind.
+process.exit(ok ? 0 : 1);
