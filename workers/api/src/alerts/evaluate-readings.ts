@@ -217,7 +217,12 @@ async function recompute(
     if (before && before.start !== u.excursion.start) scheduleCheck(ctx, rule, u.id, u.excursion);
   }
   for (const d of plan.disqualified) {
-    const excursion = fresh.excursions.find((e) => e.start === byId.get(d.id)?.start);
+    // What the alerted excursion became: a disqualified one always changed (its alertAt went to
+    // null), so it is in plan.update, possibly with a new start; looking it up by the old start
+    // found nothing (or a different excursion) when late data had also moved the start.
+    const excursion =
+      plan.update.find((u) => u.id === d.id)?.excursion ??
+      fresh.excursions.find((e) => e.start === byId.get(d.id)?.start);
     if (excursion) await disqualified(ctx, d.alertId, excursion);
   }
   const inserted = new Map<number, string>();
