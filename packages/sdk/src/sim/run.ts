@@ -196,7 +196,9 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
       if (stop?.reason === 'retries_exhausted' && !offline) {
         retryingBy.add(deviceId);
         summary.lastError = stop.status ? `HTTP ${stop.status}` : stop.error;
-      } else {
+      } else if (offline || acknowledged > 0 || result.pending === 0) {
+        // Only progress clears the state: a flush that returned without trying (the client is
+        // still backing off) says nothing new about the api.
         retryingBy.delete(deviceId);
       }
     };
