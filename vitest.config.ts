@@ -38,6 +38,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'services',
+          root: 'packages/services',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['../devstack/src/testing/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'devstack',
           root: 'packages/devstack',
           include: ['src/**/*.test.ts'],

@@ -1,9 +1,17 @@
 import { type ApiKeyScope, DomainError, hashApiKey, looksLikeApiKey } from '@anythingiot/core';
 import { findApiKeyAuth } from '@anythingiot/db';
+import type { ServicePorts, TenantCtx } from '@anythingiot/services';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../deps.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { fixedWindowExceeded } from '../lib/rate-limit.js';
-import type { TenantCtx } from './tenant-ctx.js';
+
+/** The slice of the api's deps the shared use cases get. */
+const servicePorts = (deps: AppDeps): ServicePorts => ({
+  keyring: () => deps.keyring(),
+  now: () => deps.now(),
+  redis: deps.redis,
+  log: (event) => deps.log(event),
+});
 
 const unauthenticated = (reason: string, message: string) =>
   new DomainError('UNAUTHENTICATED', message, { reason });
@@ -51,9 +59,11 @@ export function authorize(scope: ApiKeyScope) {
       tenantId: key.tenantId,
       actor: { type: 'apiKey', id: key.id },
       scopes: key.scopes,
+      // An API key acts for the whole tenant: it is not limited to facilities.
+      facilityIds: null,
       requestId: c.var.requestId,
       db: c.var.db(),
-      deps: c.var.deps,
+      ports: servicePorts(c.var.deps),
     });
     await next();
   });

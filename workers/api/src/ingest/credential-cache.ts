@@ -1,4 +1,4 @@
-import { deviceSigningKey, openSecret } from '@anythingiot/core';
+import { deviceAuthCacheKey, deviceSigningKey, openSecret } from '@anythingiot/core';
 import { type Database, type DeviceAuth, findDeviceAuth } from '@anythingiot/db';
 import type { Redis } from '@upstash/redis';
 import { z } from 'zod';
@@ -12,9 +12,6 @@ import { optionalRedis } from './redis-guard.js';
  * refused post and a reload.
  */
 export const DEVICE_AUTH_TTL_SECONDS = 300;
-
-/** The cache key; bump the version when the cached shape changes. */
-export const deviceAuthKey = (deviceId: string) => `devauth:v1:${deviceId}`;
 
 // Sealed secrets only: Redis never holds a usable device secret.
 const CachedSchema = z.object({
@@ -77,7 +74,7 @@ export async function loadDeviceAuth(
     return { auth: current(deps, inMemory.auth), source: 'memory' };
   }
   const cached = await optionalRedis(deps, 'devauth-get', () =>
-    deps.redis.get<unknown>(deviceAuthKey(deviceId)),
+    deps.redis.get<unknown>(deviceAuthCacheKey(deviceId)),
   );
   const parsed = cached == null ? undefined : CachedSchema.safeParse(cached);
   if (parsed?.success) {
@@ -100,7 +97,7 @@ export async function reloadDeviceAuth(
   if (auth) {
     remember(deps, auth);
     await optionalRedis(deps, 'devauth-set', () =>
-      deps.redis.set(deviceAuthKey(deviceId), auth, { ex: DEVICE_AUTH_TTL_SECONDS }),
+      deps.redis.set(deviceAuthCacheKey(deviceId), auth, { ex: DEVICE_AUTH_TTL_SECONDS }),
     );
   }
   return auth;
@@ -112,7 +109,7 @@ export async function reloadDeviceAuth(
  * a new secret makes ingest reload), only slower.
  */
 export async function invalidateDeviceAuth(redis: Redis, deviceId: string): Promise<void> {
-  await redis.del(deviceAuthKey(deviceId));
+  await redis.del(deviceAuthCacheKey(deviceId));
 }
 
 /** Forgets the device in this isolate and in Redis: what ingest does when the database refused. */

@@ -1,5 +1,5 @@
+import { withTimeout } from '@anythingiot/core';
 import type { AppDeps } from '../deps.js';
-import { withTimeout } from '../lib/with-timeout.js';
 
 const REDIS_TIMEOUT_MS = 300;
 

@@ -1,5 +1,5 @@
 import { inAppNotificationRepo, recipientRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '@anythingiot/services';
 import { notFound } from './notify-errors.js';
 
 async function assertMember(ctx: TenantCtx, userId: string) {

@@ -1,6 +1,5 @@
 import { type Delivery, type DeliveryFilter, deliveryRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
-import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
+import { decodeCursor, encodeCursor, type TenantCtx } from '@anythingiot/services';
 import { notFound } from './notify-errors.js';
 
 /** Newest first, filtered (alert, status incl. `dead`, channel), with an opaque cursor. */

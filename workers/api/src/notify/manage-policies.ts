@@ -7,7 +7,7 @@ import {
   type StoredNotificationPolicy,
   webhookEndpointRepo,
 } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '@anythingiot/services';
 import { invalidFields, notFound } from './notify-errors.js';
 
 /**

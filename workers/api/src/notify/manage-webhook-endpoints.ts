@@ -1,6 +1,6 @@
 import { bytesToBase64Url, sealSecret } from '@anythingiot/core';
 import { type WebhookEndpoint, webhookEndpointRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '@anythingiot/services';
 import { notFound } from './notify-errors.js';
 
 /** A new signing secret: 256 random bits, prefixed so it is recognisable in a config file. */
@@ -19,7 +19,7 @@ export async function createWebhookEndpoint({
   ctx: TenantCtx;
   input: { name: string; url: string };
 }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const keyring = await ctx.deps.keyring();
+  const keyring = await ctx.ports.keyring();
   const secret = newWebhookSecret();
   const endpoint = await webhookEndpointRepo(ctx.db, ctx.tenantId).create(
     input,

@@ -1,6 +1,6 @@
 import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from '@anythingiot/core';
 import { notificationPrefsRepo, recipientRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '@anythingiot/services';
 import { invalidFields, notFound } from './notify-errors.js';
 
 export type PrefsInput = NotificationPrefs & { phone: string | null };

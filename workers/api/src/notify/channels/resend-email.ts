@@ -1,6 +1,6 @@
 import type { EmailMessage, SendResult } from '@anythingiot/core';
+import { withTimeout } from '@anythingiot/core';
 import { Resend } from 'resend';
-import { withTimeout } from '../../lib/with-timeout.js';
 import { SEND_TIMEOUT_MS, SendError } from './send-error.js';
 
 export type ResendConfig = { apiKey: string; baseUrl?: string; from: string };

@@ -1,12 +1,12 @@
 import { RULE_PRESETS } from '@anythingiot/core';
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   archiveAlertRule,
   createAlertRule,
   getAlertRule,
   listAlertRules,
   updateAlertRule,
-} from '../../alerts/manage-alert-rules.js';
+} from '@anythingiot/services';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import {

@@ -1,5 +1,5 @@
+import { acknowledge } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
-import { acknowledge } from '../../alerts/change-alert.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import {

@@ -1,5 +1,5 @@
+import { getAlert } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
-import { getAlert } from '../../alerts/get-alert.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import { API_KEY_SECURITY, idParam, NOT_FOUND, TENANT_ROUTE_ERRORS } from '../openapi-common.js';

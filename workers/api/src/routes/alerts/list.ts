@@ -1,5 +1,5 @@
+import { listAlerts } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
-import { listAlerts } from '../../alerts/list-alerts.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import { API_KEY_SECURITY, INVALID, TENANT_ROUTE_ERRORS } from '../openapi-common.js';

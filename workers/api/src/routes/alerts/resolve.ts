@@ -1,5 +1,5 @@
+import { resolve } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
-import { resolve } from '../../alerts/change-alert.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import {

@@ -1,5 +1,5 @@
+import { createApiKey } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createApiKey } from '../../api-keys/create-api-key.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import { API_KEY_SECURITY, INVALID, NO_STORE, TENANT_ROUTE_ERRORS } from '../openapi-common.js';

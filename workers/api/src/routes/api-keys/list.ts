@@ -1,5 +1,5 @@
+import { listApiKeys } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
-import { listApiKeys } from '../../api-keys/list-api-keys.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import { API_KEY_SECURITY, TENANT_ROUTE_ERRORS } from '../openapi-common.js';

@@ -1,5 +1,5 @@
+import { revokeApiKey } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
-import { revokeApiKey } from '../../api-keys/revoke-api-key.js';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
 import {

@@ -1,7 +1,7 @@
+import { createDevice } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { createDevice } from '../../devices/create-device.js';
 import { API_KEY_SECURITY, INVALID, NO_STORE, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 import { DeviceSchema, NewDeviceSchema, presentDevice } from './schemas.js';
 

@@ -1,7 +1,7 @@
+import { getDevice } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { getDevice } from '../../devices/get-device.js';
 import { API_KEY_SECURITY, idParam, NOT_FOUND, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 import { DeviceDetailSchema, presentDeviceDetail } from './schemas.js';
 

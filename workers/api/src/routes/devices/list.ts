@@ -1,7 +1,7 @@
+import { listDevices } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { listDevices } from '../../devices/list-devices.js';
 import { API_KEY_SECURITY, INVALID, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 import { DeviceSchema, presentDevice } from './schemas.js';
 

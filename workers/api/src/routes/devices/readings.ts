@@ -1,8 +1,8 @@
 import { RESOLUTIONS } from '@anythingiot/core';
+import { getReadings } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { getReadings } from '../../devices/get-readings.js';
 import {
   API_KEY_SECURITY,
   INVALID,

@@ -1,7 +1,7 @@
+import { revokeDevice } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { revokeDevice } from '../../devices/revoke-device.js';
 import {
   API_KEY_SECURITY,
   CONFLICT,

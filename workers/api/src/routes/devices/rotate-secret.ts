@@ -1,7 +1,7 @@
+import { rotateDeviceSecret } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { rotateDeviceSecret } from '../../devices/rotate-device-secret.js';
 import {
   API_KEY_SECURITY,
   CONFLICT,

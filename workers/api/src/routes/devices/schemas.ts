@@ -1,6 +1,6 @@
 import type { Device } from '@anythingiot/db';
+import type { DeviceDetail } from '@anythingiot/services';
 import { z } from '@hono/zod-openapi';
-import type { DeviceDetail } from '../../devices/get-device.js';
 
 export const DeviceSchema = z
   .object({

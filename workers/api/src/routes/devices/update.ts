@@ -1,7 +1,7 @@
+import { updateDevice } from '@anythingiot/services';
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { updateDevice } from '../../devices/update-device.js';
 import {
   API_KEY_SECURITY,
   INVALID,

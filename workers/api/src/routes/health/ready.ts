@@ -1,8 +1,8 @@
+import { withTimeout } from '@anythingiot/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { App } from '../../app-type.js';
 import type { AppDeps } from '../../deps.js';
-import { withTimeout } from '../../lib/with-timeout.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 

@@ -1,4 +1,9 @@
-import { newDeviceSecret, sealSecret, signDeviceRequest } from '@anythingiot/core';
+import {
+  deviceAuthCacheKey,
+  newDeviceSecret,
+  sealSecret,
+  signDeviceRequest,
+} from '@anythingiot/core';
 import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort } from '@anythingiot/devstack';
 import { Redis } from '@upstash/redis';
@@ -10,7 +15,7 @@ import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
 import type { LogEvent } from '../../deps.js';
 import { parseWorkerEnv } from '../../env.js';
-import { deviceAuthKey, invalidateDeviceAuth } from '../../ingest/credential-cache.js';
+import { invalidateDeviceAuth } from '../../ingest/credential-cache.js';
 
 let t: TestApp;
 let redis: Redis;
@@ -100,7 +105,7 @@ describe('device credential cache', () => {
     expect((await post(app, d)).status).toBe(200);
     expect(counter.statements).toBe(2); // lookup (then cached) + the ingest statement
     expect(counter.overHttp).toBe(1); // the ingest statement
-    const cached = JSON.stringify(await redis.get(deviceAuthKey(d.deviceId)));
+    const cached = JSON.stringify(await redis.get(deviceAuthCacheKey(d.deviceId)));
     expect(cached).toContain(d.tenantId);
     expect(cached).not.toContain(d.secret);
     counter.statements = 0;
@@ -118,12 +123,12 @@ describe('device credential cache', () => {
     await t.db.handle.db
       .delete(schema.deviceCredentials)
       .where(eq(schema.deviceCredentials.deviceId, d.deviceId));
-    expect(await redis.get(deviceAuthKey(d.deviceId))).not.toBeNull(); // still cached
+    expect(await redis.get(deviceAuthCacheKey(d.deviceId))).not.toBeNull(); // still cached
     const res = await post(t.app, d);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 'bad_signature' });
     expect(await stored(d.deviceId)).toBe(1);
-    expect(await redis.get(deviceAuthKey(d.deviceId))).toBeNull(); // dropped for the next post
+    expect(await redis.get(deviceAuthCacheKey(d.deviceId))).toBeNull(); // dropped for the next post
   });
 
   it('after a rotation nobody told the cache about, the new secret works at once and the old one in grace', async () => {
@@ -151,7 +156,7 @@ describe('device credential cache', () => {
     expect(await res.json()).toMatchObject({ code: 'revoked' });
     expect(await stored(d.deviceId)).toBe(1);
     // The stale entry is gone; the next post answers from the database, still 'revoked'.
-    expect(await redis.get(deviceAuthKey(d.deviceId))).toBeNull();
+    expect(await redis.get(deviceAuthCacheKey(d.deviceId))).toBeNull();
     expect(await (await post(t.app, d)).json()).toMatchObject({ code: 'revoked' });
     expect(await stored(d.deviceId)).toBe(1);
   });
@@ -187,9 +192,9 @@ describe('device credential cache', () => {
 
   it('an entry that does not parse is a miss, not an error', async () => {
     const d = await registerDevice(t.db);
-    await redis.set(deviceAuthKey(d.deviceId), { unexpected: true });
+    await redis.set(deviceAuthCacheKey(d.deviceId), { unexpected: true });
     expect((await post(t.app, d)).status).toBe(200);
-    expect(await redis.get(deviceAuthKey(d.deviceId))).toMatchObject({ deviceId: d.deviceId });
+    expect(await redis.get(deviceAuthCacheKey(d.deviceId))).toMatchObject({ deviceId: d.deviceId });
   });
 
   it('Redis down: credentials come from the database and ingest still answers 200', async () => {

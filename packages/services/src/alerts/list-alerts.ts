@@ -1,5 +1,5 @@
 import { type Alert, type AlertFilter, alertRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
 
 /** Newest first, filtered, with an opaque cursor for the next page. */

@@ -1,6 +1,6 @@
 import { type AlertRuleInput, isId } from '@anythingiot/core';
 import { alertRuleRepo, type StoredAlertRule } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { assertScopeInTenant, ruleNotFound } from './rule-scope-check.js';
 
 // One file for the rule use cases: each is three lines around the repository, and they share

@@ -1,6 +1,6 @@
 import { isId } from '@anythingiot/core';
 import { type Device, type DevicePatch, deviceRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { deviceNotFound } from './device-errors.js';
 import { assertFacilityInTenant } from './facility-check.js';
 

@@ -1,6 +1,6 @@
 import { DomainError, isId } from '@anythingiot/core';
 import { type ApiKeyInfo, apiKeyRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 
 /** Revokes a key of the caller's tenant at once; a key may revoke itself. */
 export async function revokeApiKey({

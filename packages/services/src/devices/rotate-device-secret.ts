@@ -1,6 +1,6 @@
 import { DomainError, isId, newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { deviceRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { forgetCachedCredentials } from './credential-cache-invalidation.js';
 import { deviceNotFound } from './device-errors.js';
 
@@ -24,7 +24,7 @@ export async function rotateDeviceSecret({
       reason: 'device_revoked',
     });
   }
-  const keyring = await ctx.deps.keyring();
+  const keyring = await ctx.ports.keyring();
   const secret = newDeviceSecret();
   const rotated = await repo.rotateSecret(
     input.id,
@@ -42,6 +42,6 @@ export async function rotateDeviceSecret({
   await forgetCachedCredentials(ctx, input.id);
   return {
     secret,
-    previousSecretValidUntil: new Date(ctx.deps.now() + input.graceSeconds * 1_000),
+    previousSecretValidUntil: new Date(ctx.ports.now() + input.graceSeconds * 1_000),
   };
 }

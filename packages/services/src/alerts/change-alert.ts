@@ -8,7 +8,7 @@ import {
   type Transition,
 } from '@anythingiot/core';
 import { type Alert, alertRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { alertNotFound } from './alert-errors.js';
 
 /**
@@ -53,7 +53,7 @@ export function acknowledge({
     (state) =>
       acknowledgeAlert(state, {
         actor: ctx.actor,
-        at: new Date(ctx.deps.now()),
+        at: new Date(ctx.ports.now()),
         reasonCode: input.reasonCode,
         comment: input.comment,
       }),
@@ -73,7 +73,11 @@ export function resolve({
     ctx,
     input.id,
     (state) =>
-      resolveAlert(state, { actor: ctx.actor, at: new Date(ctx.deps.now()), reason: input.reason }),
+      resolveAlert(state, {
+        actor: ctx.actor,
+        at: new Date(ctx.ports.now()),
+        reason: input.reason,
+      }),
     input.reason,
   );
 }

@@ -1,6 +1,6 @@
 import { DomainError, isId } from '@anythingiot/core';
 import { type Device, deviceRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { forgetCachedCredentials } from './credential-cache-invalidation.js';
 import { deviceNotFound } from './device-errors.js';
 

@@ -1,6 +1,6 @@
 import { isId } from '@anythingiot/core';
 import { facilityRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { unknownFacility } from './device-errors.js';
 
 /**

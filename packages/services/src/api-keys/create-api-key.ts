@@ -1,6 +1,6 @@
 import { type ApiKeyScope, DomainError } from '@anythingiot/core';
 import { type ApiKeyInfo, createApiKey as insertApiKey } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 
 /**
  * Creates a key for the caller's tenant, shown once. A key can only hand out scopes it holds
@@ -19,7 +19,7 @@ export async function createApiKey({
       reason: 'scope_escalation',
     });
   }
-  if (input.expiresAt && input.expiresAt.getTime() <= ctx.deps.now()) {
+  if (input.expiresAt && input.expiresAt.getTime() <= ctx.ports.now()) {
     throw new DomainError('VALIDATION', 'expiresAt must be in the future.', {
       errors: [{ path: 'expiresAt', message: 'must be in the future' }],
     });

@@ -1,6 +1,6 @@
 import { newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { type Device, deviceRepo, type NewDevice } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '../auth/tenant-ctx.js';
+import { auditMeta, type TenantCtx } from '../context.js';
 import { assertFacilityInTenant } from './facility-check.js';
 
 /**
@@ -15,7 +15,7 @@ export async function createDevice({
   input: NewDevice;
 }): Promise<{ device: Device; secret: string }> {
   await assertFacilityInTenant(ctx, input.facilityId);
-  const keyring = await ctx.deps.keyring();
+  const keyring = await ctx.ports.keyring();
   const secret = newDeviceSecret();
   const device = await deviceRepo(ctx.db, ctx.tenantId).create(
     input,

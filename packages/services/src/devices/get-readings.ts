@@ -12,7 +12,7 @@ import {
   summarise,
 } from '@anythingiot/core';
 import { bucketSeries, deviceRepo, rawSeries } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { deviceNotFound } from './device-errors.js';
 
 /** More raw points than a chart or an export of 6 h needs; beyond it the answer says so. */
@@ -61,7 +61,7 @@ export async function getReadings({
       errors: [{ path: 'metric', message: 'unknown metric name' }],
     });
   }
-  const to = input.to?.getTime() ?? ctx.deps.now();
+  const to = input.to?.getTime() ?? ctx.ports.now();
   const plan = planReadingsQuery({
     from: input.from?.getTime() ?? to - DEFAULT_RANGE_MS,
     to,

@@ -1,5 +1,5 @@
 import { type Device, type DeviceFilter, deviceRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
 
 export type ListDevicesInput = DeviceFilter & { limit: number; cursor?: string };

@@ -1,6 +1,6 @@
 import { DomainError, isId, type RuleScope } from '@anythingiot/core';
 import { deviceRepo, facilityRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 
 /** A rule may only watch this tenant's facilities and devices; others read as unknown. */
 export async function assertScopeInTenant(ctx: TenantCtx, scope: RuleScope) {

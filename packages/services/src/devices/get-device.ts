@@ -1,6 +1,6 @@
 import { isId } from '@anythingiot/core';
 import { type Device, deviceRepo, listSeqGaps, type SeqGap } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { deviceNotFound } from './device-errors.js';
 
 export type DeviceDetail = {

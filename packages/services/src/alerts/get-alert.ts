@@ -1,6 +1,6 @@
 import { isId } from '@anythingiot/core';
 import { type Alert, type AlertEvent, alertRepo } from '@anythingiot/db';
-import type { TenantCtx } from '../auth/tenant-ctx.js';
+import type { TenantCtx } from '../context.js';
 import { alertNotFound } from './alert-errors.js';
 
 /** An alert with its timeline (raised, notified, escalated, acknowledged, cleared, resolved). */

@@ -1,0 +1,44 @@
+import type { Actor, ApiKeyScope, Keyring } from '@anythingiot/core';
+import type { Database } from '@anythingiot/db';
+
+/**
+ * A cache that can forget a key: Upstash's `Redis` fits as it is. Only deletion is needed (the
+ * use cases invalidate what ingest cached), so nothing here can read or poison the cache.
+ */
+export type ForgettingCache = { del(key: string): Promise<unknown> };
+
+/** What the use cases need from the outside world; each caller builds it from its own deps. */
+export type ServicePorts = {
+  /** Device-secret keys (sealing new secrets). */
+  keyring(): Promise<Keyring>;
+  /** Unix ms. */
+  now(): number;
+  /** Where ingest caches device credentials; absent: rotations and revocations skip the purge. */
+  redis?: ForgettingCache;
+  /** One structured log line, e.g. a degraded dependency. */
+  log?(event: Record<string, unknown>): void;
+};
+
+/**
+ * Everything a tenant use case may rely on. `tenantId`, `actor` and `facilityIds` come from the
+ * verified credential (an API key, a session's membership), never from the request, so no input
+ * can move work into another tenant or another facility.
+ */
+export type TenantCtx = {
+  tenantId: string;
+  actor: Actor;
+  /** What an API key may grant (createApiKey refuses more); a member session passes every scope its role allows. */
+  scopes: readonly ApiKeyScope[];
+  /**
+   * The facilities the caller may see, or null for every facility of the tenant (API keys,
+   * unlimited roles): core's `facilityFilter(member)`. Rows of other facilities — and rows
+   * with no facility — are invisible to a limited caller.
+   */
+  facilityIds: readonly string[] | null;
+  requestId: string;
+  db: Database;
+  ports: ServicePorts;
+};
+
+/** The audit metadata every change carries. */
+export const auditMeta = (ctx: TenantCtx) => ({ actor: ctx.actor, requestId: ctx.requestId });

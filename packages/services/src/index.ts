@@ -1,0 +1,35 @@
+export { alertNotFound } from './alerts/alert-errors.js';
+export { acknowledge, resolve } from './alerts/change-alert.js';
+export { getAlert } from './alerts/get-alert.js';
+export { listAlerts } from './alerts/list-alerts.js';
+export {
+  archiveAlertRule,
+  createAlertRule,
+  getAlertRule,
+  listAlertRules,
+  updateAlertRule,
+} from './alerts/manage-alert-rules.js';
+export { createApiKey } from './api-keys/create-api-key.js';
+export { listApiKeys } from './api-keys/list-api-keys.js';
+export { revokeApiKey } from './api-keys/revoke-api-key.js';
+export {
+  auditMeta,
+  type ForgettingCache,
+  type ServicePorts,
+  type TenantCtx,
+} from './context.js';
+export { createDevice } from './devices/create-device.js';
+export { deviceNotFound } from './devices/device-errors.js';
+export { type DeviceDetail, getDevice } from './devices/get-device.js';
+export {
+  getReadings,
+  MAX_RAW_POINTS,
+  type ReadingSeries,
+  type ReadingsQuery,
+  type SeriesPoint,
+} from './devices/get-readings.js';
+export { type ListDevicesInput, listDevices } from './devices/list-devices.js';
+export { revokeDevice } from './devices/revoke-device.js';
+export { rotateDeviceSecret } from './devices/rotate-device-secret.js';
+export { updateDevice } from './devices/update-device.js';
+export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
