@@ -196,6 +196,8 @@ export function workerEnv(stack: {
     API_PUBLIC_URL: stack.apiUrl ?? DEFAULT_API_URL,
     APP_URL: DEFAULT_APP_URL,
     EMAIL_FROM: 'AnythingIoT Alerts <alerts@anythingiot.test>',
+    // The dashboard's account emails (verification, reset, invitations).
+    MAIL_FROM: 'AnythingIoT <no-reply@anythingiot.test>',
     SMS_API_URL: `${stack.catcher.url}/sms`,
     SMS_ACCOUNT_SID: DEVSTACK_SMS_ACCOUNT_SID,
     SMS_AUTH_TOKEN: stack.secrets.smsToken,

@@ -1,0 +1,79 @@
+import { login } from '@anythingiot/accounts';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import { redirect } from '@remix-run/cloudflare';
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
+import { appContext } from '~/server/context.server';
+import { formFailure, publicAction } from '~/server/guard.server';
+import { safeNext } from '~/server/redirects.server';
+import { AuthCard } from '~/ui/auth-card';
+import { Field, FormError, Submit } from '~/ui/form';
+
+export const meta: MetaFunction = () => [{ title: 'Log in · AnythingIoT' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const auth = await appContext(context, request).auth();
+  if (auth.principal) throw redirect(safeNext(new URL(request.url).searchParams.get('next')));
+  return null;
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const app = publicAction(args);
+  const form = await args.request.formData();
+  try {
+    const auth = await app.auth();
+    const result = await login({
+      ctx: app.accounts(),
+      input: {
+        email: String(form.get('email') ?? ''),
+        password: String(form.get('password') ?? ''),
+        currentToken: auth.token,
+      },
+    });
+    const target = result.activeTenantId ? safeNext(form.get('next')) : '/tenants';
+    return redirect(target, { headers: { 'set-cookie': result.session.cookie } });
+  } catch (err) {
+    return formFailure(err, app);
+  }
+}
+
+export default function Login() {
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const problem = failure?.problem;
+  return (
+    <AuthCard title="Log in">
+      <Form method="post" className="space-y-5" noValidate>
+        <input type="hidden" name="next" value={params.get('next') ?? '/'} />
+        <FormError problem={problem} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          problem={problem}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          problem={problem}
+        />
+        <div className="flex items-center justify-between">
+          <Submit>Log in</Submit>
+          <Link className="text-sm text-blue-700 underline" to="/forgot-password">
+            Forgot your password?
+          </Link>
+        </div>
+      </Form>
+      <p className="mt-6 text-sm text-gray-600">
+        New here?{' '}
+        <Link className="text-blue-700 underline" to="/signup">
+          Create a company account
+        </Link>
+      </p>
+    </AuthCard>
+  );
+}

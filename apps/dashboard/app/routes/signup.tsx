@@ -1,0 +1,103 @@
+import { signUp } from '@anythingiot/accounts';
+import type { INDUSTRIES } from '@anythingiot/core';
+import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import { redirect } from '@remix-run/cloudflare';
+import { Form, Link, useActionData } from '@remix-run/react';
+import { formFailure, publicAction } from '~/server/guard.server';
+import { AuthCard } from '~/ui/auth-card';
+import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { TimeZoneField } from '~/ui/time-zone-field';
+
+export const meta: MetaFunction = () => [{ title: 'Sign up · AnythingIoT' }];
+
+// Labels here rather than a runtime import of core, which would ship zod to the browser.
+const INDUSTRY_LABELS: Record<(typeof INDUSTRIES)[number], string> = {
+  pharma: 'Pharma',
+  food: 'Food',
+  chemical: 'Chemical',
+  other: 'Other',
+};
+
+export async function action(args: ActionFunctionArgs) {
+  const app = publicAction(args);
+  const form = await args.request.formData();
+  try {
+    const result = await signUp({
+      ctx: app.accounts(),
+      input: {
+        email: String(form.get('email') ?? ''),
+        password: String(form.get('password') ?? ''),
+        name: String(form.get('name') ?? ''),
+        companyName: String(form.get('companyName') ?? ''),
+        industry: String(form.get('industry') ?? '') as (typeof INDUSTRIES)[number],
+        timeZone: String(form.get('timeZone') ?? ''),
+        temperatureUnit: String(form.get('temperatureUnit') ?? '') as 'C' | 'F',
+      },
+    });
+    return redirect('/?welcome=1', { headers: { 'set-cookie': result.session.cookie } });
+  } catch (err) {
+    return formFailure(err, app);
+  }
+}
+
+export default function SignUp() {
+  const problem = useActionData<typeof action>()?.problem;
+  return (
+    <AuthCard title="Create your company account">
+      <Form method="post" className="space-y-5" noValidate>
+        <FormError problem={problem} />
+        <Field
+          label="Company name"
+          name="companyName"
+          autoComplete="organization"
+          required
+          problem={problem}
+        />
+        <SelectField label="Industry" name="industry" defaultValue="pharma" problem={problem}>
+          {Object.entries(INDUSTRY_LABELS).map(([industry, label]) => (
+            <option key={industry} value={industry}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
+        <Field label="Your name" name="name" autoComplete="name" problem={problem} />
+        <Field
+          label="Work email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          problem={problem}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          problem={problem}
+          hint="At least 12 characters; a passphrase works well."
+        />
+        <TimeZoneField problem={problem} />
+        <fieldset>
+          <legend className="block text-sm font-medium text-gray-800">Temperature unit</legend>
+          <div className="mt-2 flex gap-6">
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="temperatureUnit" value="C" defaultChecked /> °C
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="temperatureUnit" value="F" /> °F
+            </label>
+          </div>
+        </fieldset>
+        <Submit>Create account</Submit>
+      </Form>
+      <p className="mt-6 text-sm text-gray-600">
+        Already have an account?{' '}
+        <Link className="text-blue-700 underline" to="/login">
+          Log in
+        </Link>
+      </p>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,87 @@
+import {
+  type AccountsContext,
+  type Authentication,
+  accountsDeps,
+  authenticate,
+} from '@anythingiot/accounts';
+import { type Keyring, parseKeyring } from '@anythingiot/core';
+import { createDb, type Database, type DbHandle, dbConfigFromEnv } from '@anythingiot/db';
+import type { AppLoadContext } from '@remix-run/cloudflare';
+import { type DashboardEnv, dashboardEnv } from './env.server';
+
+/** Per request: configuration, the lazily opened database, and who is calling. */
+export type AppContext = {
+  env: DashboardEnv;
+  request: Request;
+  requestId: string;
+  /** The request's database, opened on first use (Workers forbid sharing a socket). */
+  db(): Database;
+  accounts(): AccountsContext;
+  /** The session behind the request's cookie, resolved once per request. */
+  auth(): Promise<Authentication>;
+  /** The auth result if `auth()` ran (the entry adds its refreshed cookie to the response). */
+  authenticated(): Promise<Authentication> | undefined;
+  keyring(): Promise<Keyring>;
+  close(): Promise<void>;
+};
+
+let keyring: { source: string; keys: Promise<Keyring> } | undefined;
+
+/** The request's AppContext, created on first use and kept on the load context. */
+export function appContext(context: AppLoadContext, request: Request): AppContext {
+  context.app ??= createAppContext(context, request);
+  return context.app;
+}
+
+function createAppContext(context: AppLoadContext, request: Request): AppContext {
+  const env = dashboardEnv(context.cloudflare.env);
+  const requestId = request.headers.get('cf-ray') ?? crypto.randomUUID();
+  let handle: DbHandle | undefined;
+  let accounts: AccountsContext | undefined;
+  let auth: Promise<Authentication> | undefined;
+  const db = () => {
+    handle ??= createDb({
+      ...dbConfigFromEnv(env),
+      webSocketConstructor: context.webSocketConstructor,
+    });
+    return handle.db;
+  };
+  const accountsCtx = () => {
+    accounts ??= {
+      deps: accountsDeps(env, db()),
+      requestId,
+      ip: clientIp(request),
+      waitUntil: (work) => context.cloudflare.ctx.waitUntil(work),
+    };
+    return accounts;
+  };
+  return {
+    env,
+    request,
+    requestId,
+    db,
+    accounts: accountsCtx,
+    auth: () => {
+      auth ??= authenticate({
+        ctx: accountsCtx(),
+        input: { cookieHeader: request.headers.get('cookie') },
+      });
+      return auth;
+    },
+    authenticated: () => auth,
+    keyring: () => {
+      if (keyring?.source !== env.SECRETS_KEYRING) {
+        keyring = { source: env.SECRETS_KEYRING, keys: parseKeyring(env.SECRETS_KEYRING) };
+      }
+      return keyring.keys;
+    },
+    close: async () => {
+      await handle?.close();
+    },
+  };
+}
+
+/** Cloudflare names the client in `CF-Connecting-IP`; locally there is none. */
+function clientIp(request: Request): string {
+  return request.headers.get('cf-connecting-ip') ?? '127.0.0.1';
+}

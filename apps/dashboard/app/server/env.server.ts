@@ -1,0 +1,29 @@
+import { AccountsEnvSchema } from '@anythingiot/accounts';
+import { DbEnvSchema } from '@anythingiot/db';
+import { z } from 'zod';
+
+/**
+ * Everything the dashboard Worker reads from its environment, parsed once per isolate.
+ * Names match the api Worker's where they mean the same thing, so one secret store serves both.
+ */
+export const DashboardEnvSchema = DbEnvSchema.extend(AccountsEnvSchema.shape).extend({
+  /** The device-secret keyring the api uses: registering or rotating a device seals its secret. */
+  SECRETS_KEYRING: z.string().min(1),
+  /** Where devices post (`${API_PUBLIC_URL}/v1/ingest`): shown in the ready-to-run snippet. */
+  API_PUBLIC_URL: z.url(),
+});
+export type DashboardEnv = z.infer<typeof DashboardEnvSchema>;
+
+let parsed: { raw: unknown; env: DashboardEnv } | undefined;
+
+/** Parses the bindings, once per isolate; throws one error naming every bad variable. */
+export function dashboardEnv(raw: Record<string, unknown>): DashboardEnv {
+  if (parsed?.raw === raw) return parsed.env;
+  const result = DashboardEnvSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid dashboard environment:\n  ${problems.join('\n  ')}`);
+  }
+  parsed = { raw, env: result.data };
+  return result.data;
+}

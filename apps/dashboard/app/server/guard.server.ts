@@ -1,0 +1,101 @@
+import {
+  type Authentication,
+  assertSameOrigin,
+  type Principal,
+  type Problem,
+  problemResponse,
+} from '@anythingiot/accounts';
+import { type Action, authorize, isDomainError } from '@anythingiot/core';
+import { type ActionFunctionArgs, json, redirect } from '@remix-run/cloudflare';
+import { type AppContext, appContext } from './context.server';
+
+type Args = Pick<ActionFunctionArgs, 'request' | 'context'>;
+
+/** A signed-in member acting in their active tenant, and the request's context. */
+export type Member = { principal: Principal; app: AppContext };
+
+/**
+ * Every loader of a signed-in page starts here: no session → the login page (coming back here
+ * afterwards); signed in without a company → the company chooser; then the permission matrix
+ * (403 for a missing permission, 404 for a facility outside the member's scope).
+ */
+export async function requireMember(
+  { request, context }: Args,
+  action: Action,
+  facilityId?: string,
+): Promise<Member> {
+  const app = appContext(context, request);
+  const auth = await app.auth();
+  if (!auth.user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, {
+      headers: cookieHeaders(auth),
+    });
+  }
+  if (!auth.principal) throw redirect('/tenants', { headers: cookieHeaders(auth) });
+  const member = { principal: auth.principal, app };
+  await guard(member, () => authorize(auth.principal!, action, facilityId));
+  return member;
+}
+
+/** The same for actions, after the CSRF check every state-changing request passes. */
+export async function requireMemberAction(
+  args: Args,
+  action: Action,
+  facilityId?: string,
+): Promise<Member> {
+  sameOrigin(args);
+  return requireMember(args, action, facilityId);
+}
+
+/** For the signed-out pages' actions (login, sign-up, reset): the CSRF check alone. */
+export function publicAction(args: Args): AppContext {
+  sameOrigin(args);
+  return appContext(args.context, args.request);
+}
+
+function sameOrigin({ request, context }: Args) {
+  const app = appContext(context, request);
+  try {
+    assertSameOrigin(request, app.env.APP_URL);
+  } catch (err) {
+    throw problemResponse(err, app.requestId);
+  }
+}
+
+/**
+ * Runs a use case for a page: a domain error becomes the page's error response (404 for
+ * another tenant's id, 403 for a missing permission) instead of a 500.
+ */
+export async function guard<T>(member: Pick<Member, 'app'>, run: () => T | Promise<T>) {
+  try {
+    return await run();
+  } catch (err) {
+    if (isDomainError(err)) throw problemResponse(err, member.app.requestId);
+    throw err;
+  }
+}
+
+/** What a form shows after a refused action: the problem, with its field errors. */
+export type FormFailure = { problem: Problem };
+
+/**
+ * Maps a refused action to what its form shows (422 field errors, 401 wrong password, 409,
+ * 429 …); a missing
+ * permission or unknown id is the page's error instead, and anything unexpected a 500.
+ */
+export async function formFailure(err: unknown, app: Pick<AppContext, 'requestId'>) {
+  if (!isDomainError(err)) throw err;
+  const response = problemResponse(err, app.requestId);
+  if ([403, 404].includes(response.status)) throw response;
+  const problem = (await response.json()) as Problem;
+  const headers = new Headers();
+  const retry = response.headers.get('retry-after');
+  if (retry) headers.set('retry-after', retry);
+  return json<FormFailure>({ problem }, { status: response.status, headers });
+}
+
+/** The refreshed or cleared session cookie, for a redirect thrown before the entry runs. */
+export function cookieHeaders(auth: Authentication): HeadersInit {
+  return auth.setCookie ? { 'set-cookie': auth.setCookie } : {};
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { expect, type Page } from '@playwright/test';
+import { stackInfo } from './stack-info';
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** An address no other test (or earlier run against the same stack) uses. */
+export function uniqueEmail(label: string): string {
+  return `${label.toLowerCase()}-${randomBytes(4).toString('hex')}@e2e.anythingiot.test`;
+}
+
+type CaughtEmail = { payload: { subject?: string; text?: string; html?: string } };
+
+/** The newest email to `to` in the devstack's catcher, waiting for it to arrive. */
+export async function latestMail(to: string): Promise<CaughtEmail> {
+  const url = new URL('/api/messages', stackInfo().catcherUrl);
+  url.searchParams.set('kind', 'email');
+  url.searchParams.set('to', to);
+  let mail: CaughtEmail | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(url);
+      mail = ((await res.json()) as { data: CaughtEmail[] }).data[0];
+      return mail !== undefined;
+    })
+    .toBe(true);
+  return mail!;
+}
+
+/** The link to `path` in the newest email to `to`, as the recipient would click it. */
+export async function linkFromMail(to: string, path: string): Promise<string> {
+  const mail = await latestMail(to);
+  const match = new RegExp(`https?://[^\\s"]+${path}\\?token=[A-Za-z0-9_-]+`).exec(
+    mail.payload.text ?? '',
+  );
+  expect(match, `a ${path} link in the email to ${to}`).not.toBeNull();
+  return match![0];
+}
+
+export type Company = { email: string; companyName: string };
+
+/** Signs up a new company through the form, as its owner; ends on the overview. */
+export async function signUp(page: Page, label: string): Promise<Company> {
+  const email = uniqueEmail(label);
+  const companyName = `${label} ${randomBytes(2).toString('hex')} GmbH`;
+  await page.goto('/signup');
+  await page.getByLabel('Company name').fill(companyName);
+  await page.getByLabel('Industry').selectOption('pharma');
+  await page.getByLabel('Your name').fill(`${label} Owner`);
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Time zone').fill('Europe/Berlin');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  return { email, companyName };
+}
+
+/** Logs in through the form. */
+export async function logIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
