@@ -73,6 +73,7 @@ export {
   updateExcursion,
 } from './repos/excursions.js';
 export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
+export { type FacilityScope, inFacilities } from './repos/facility-scope.js';
 export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
 export {
   type NotificationPolicyInput,

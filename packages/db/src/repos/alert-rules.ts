@@ -7,10 +7,11 @@ import {
   type RuleSchedule,
   type RuleScope,
 } from '@anythingiot/core';
-import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { alertRules } from '../schema/index.js';
+import { alertRules, devices } from '../schema/index.js';
 import { auditTrail } from './audit.js';
+import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 type Meta = { actor: Actor; requestId: string | null };
 type Row = typeof alertRules.$inferSelect;
@@ -80,16 +81,45 @@ const auditView = (r: StoredAlertRule | AlertRuleInput) => ({
   enabled: r.enabled,
 });
 
-/** A tenant's alert rules; every statement carries the tenant in its WHERE. */
-export function alertRuleRepo(db: Database, tenantId: string) {
+/**
+ * The rules a facility scope reaches: those of its facilities, those of devices in its
+ * facilities, and the tenant-wide ones (they judge the scope's devices too). Undefined when
+ * unlimited.
+ */
+function rulesInScope(db: Database, tenantId: string, scope: FacilityScope): SQL | undefined {
+  const devicesInScope = inFacilities(devices.facilityId, scope);
+  if (!devicesInScope) return undefined;
+  return or(
+    eq(alertRules.scopeKind, 'tenant'),
+    inFacilities(alertRules.facilityId, scope),
+    inArray(
+      alertRules.deviceId,
+      db
+        .select({ id: devices.id })
+        .from(devices)
+        .where(and(eq(devices.tenantId, tenantId), devicesInScope)),
+    ),
+  );
+}
+
+/**
+ * A tenant's alert rules (and, given a facility scope, only those it reaches — see
+ * `rulesInScope`); every statement carries the tenant and the scope in its WHERE. Writes never
+ * reach a tenant-wide rule through a scope: a caller limited to some facilities cannot change
+ * what every facility is judged by.
+ */
+export function alertRuleRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
   const audit = auditTrail(tenantId, 'alert_rule');
+  const visible = rulesInScope(db, tenantId, scope);
+  const writable =
+    scope.facilityIds == null ? undefined : and(visible, ne(alertRules.scopeKind, 'tenant'));
 
   return {
     async get(id: string): Promise<StoredAlertRule | undefined> {
       const [row] = await db
         .select()
         .from(alertRules)
-        .where(and(eq(alertRules.tenantId, tenantId), eq(alertRules.id, id)));
+        .where(and(eq(alertRules.tenantId, tenantId), eq(alertRules.id, id), visible));
       return row && ruleFromRow(row);
     },
 
@@ -100,6 +130,7 @@ export function alertRuleRepo(db: Database, tenantId: string) {
       includeArchived?: boolean;
     }): Promise<StoredAlertRule[]> {
       const where: SQL[] = [eq(alertRules.tenantId, tenantId)];
+      if (visible) where.push(visible);
       if (!filter.includeArchived) where.push(isNull(alertRules.archivedAt));
       if (filter.deviceId) where.push(eq(alertRules.deviceId, filter.deviceId));
       if (filter.facilityId) where.push(eq(alertRules.facilityId, filter.facilityId));
@@ -146,6 +177,7 @@ export function alertRuleRepo(db: Database, tenantId: string) {
               eq(alertRules.tenantId, tenantId),
               eq(alertRules.id, id),
               isNull(alertRules.archivedAt),
+              writable,
             ),
           )
           .for('update');
@@ -180,6 +212,7 @@ export function alertRuleRepo(db: Database, tenantId: string) {
               eq(alertRules.tenantId, tenantId),
               eq(alertRules.id, id),
               isNull(alertRules.archivedAt),
+              writable,
             ),
           )
           .returning();

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alertEvents, alerts } from '../schema/index.js';
 import { appendAudit, type Executor } from './audit.js';
+import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 export type Alert = typeof alerts.$inferSelect;
 export type AlertEvent = typeof alertEvents.$inferSelect;
@@ -91,14 +92,18 @@ export async function insertAlert(
   return row;
 }
 
-/** Alerts of one tenant; every statement carries the tenant in its WHERE. */
-export function alertRepo(db: Database, tenantId: string) {
+/**
+ * Alerts of one tenant (and, given a facility scope, of those facilities only); every
+ * statement carries both in its WHERE, so an alert outside them reads as unknown.
+ */
+export function alertRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
+  const visible = inFacilities(alerts.facilityId, scope);
   return {
     async get(id: string): Promise<Alert | undefined> {
       const [row] = await db
         .select()
         .from(alerts)
-        .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
+        .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id), visible));
       return row;
     },
 
@@ -116,6 +121,7 @@ export function alertRepo(db: Database, tenantId: string) {
       page: { limit: number; before?: { raisedAt: Date; id: string } },
     ): Promise<Alert[]> {
       const where: SQL[] = [eq(alerts.tenantId, tenantId)];
+      if (visible) where.push(visible);
       if (filter.status) where.push(eq(alerts.status, filter.status));
       if (filter.severity) where.push(eq(alerts.severity, filter.severity));
       if (filter.deviceId) where.push(eq(alerts.deviceId, filter.deviceId));
@@ -150,7 +156,9 @@ export function alertRepo(db: Database, tenantId: string) {
       transition: Transition,
       meta: Meta & { reason?: string | null },
     ): Promise<Alert | undefined> {
-      return db.transaction((tx) => applyTransition(tx, tenantId, id, version, transition, meta));
+      return db.transaction((tx) =>
+        applyTransition(tx, tenantId, id, version, transition, meta, visible),
+      );
     },
   };
 }
@@ -163,6 +171,8 @@ export async function applyTransition(
   version: number,
   transition: Transition,
   meta: Meta & { reason?: string | null; endedAt?: Date },
+  /** A facility-scope term (see `inFacilities`): outside it the alert is not changed. */
+  visible?: SQL,
 ): Promise<Alert | undefined> {
   const { events, ...fields } = transition;
   const [row] = await tx
@@ -173,7 +183,9 @@ export async function applyTransition(
       version: sql`${alerts.version} + 1`,
       updatedAt: new Date(),
     })
-    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id), eq(alerts.version, version)))
+    .where(
+      and(eq(alerts.tenantId, tenantId), eq(alerts.id, id), eq(alerts.version, version), visible),
+    )
     .returning();
   if (!row) return undefined;
   if (events.length > 0) {

@@ -3,6 +3,7 @@ import { and, arrayContains, asc, desc, eq, gt, isNull, or, type SQL, sql } from
 import type { Database } from '../client.js';
 import { deviceCredentials, deviceLatest, devices } from '../schema/index.js';
 import { auditTrail } from './audit.js';
+import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 export type Device = typeof devices.$inferSelect;
 export type NewDevice = {
@@ -77,16 +78,20 @@ export async function findDeviceAuth(
   };
 }
 
-/** Devices of one tenant; every statement carries the tenant in its WHERE. */
-export function deviceRepo(db: Database, tenantId: string) {
+/**
+ * Devices of one tenant (and, given a facility scope, of those facilities only); every
+ * statement carries both in its WHERE, so a device outside them reads as unknown.
+ */
+export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
   const audit = auditTrail(tenantId, 'device');
+  const visible = inFacilities(devices.facilityId, scope);
+  /** The device `id` if the caller may reach it. */
+  const reachable = (id: string) =>
+    and(eq(devices.tenantId, tenantId), eq(devices.id, id), visible);
 
   return {
     async get(id: string): Promise<Device | undefined> {
-      const [row] = await db
-        .select()
-        .from(devices)
-        .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)));
+      const [row] = await db.select().from(devices).where(reachable(id));
       return row;
     },
 
@@ -131,9 +136,7 @@ export function deviceRepo(db: Database, tenantId: string) {
         const [device] = await tx
           .select({ id: devices.id })
           .from(devices)
-          .where(
-            and(eq(devices.tenantId, tenantId), eq(devices.id, id), eq(devices.status, 'active')),
-          )
+          .where(and(reachable(id), eq(devices.status, 'active')))
           .for('update');
         if (!device) return false;
         await tx
@@ -169,15 +172,10 @@ export function deviceRepo(db: Database, tenantId: string) {
         const [device] = await tx
           .update(devices)
           .set({ status: 'revoked', updatedAt: new Date() })
-          .where(
-            and(eq(devices.tenantId, tenantId), eq(devices.id, id), eq(devices.status, 'active')),
-          )
+          .where(and(reachable(id), eq(devices.status, 'active')))
           .returning();
         if (!device) {
-          const [exists] = await tx
-            .select({ id: devices.id })
-            .from(devices)
-            .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)));
+          const [exists] = await tx.select({ id: devices.id }).from(devices).where(reachable(id));
           return exists ? 'already_revoked' : undefined;
         }
         await tx
@@ -201,6 +199,7 @@ export function deviceRepo(db: Database, tenantId: string) {
       page: { limit: number; after?: { createdAt: Date; id: string } },
     ): Promise<Device[]> {
       const conditions = [eq(devices.tenantId, tenantId)];
+      if (visible) conditions.push(visible);
       if (filter.facilityId) conditions.push(eq(devices.facilityId, filter.facilityId));
       if (filter.status) conditions.push(eq(devices.status, filter.status));
       if (filter.tag) conditions.push(arrayContains(devices.tags, [filter.tag]));
@@ -223,16 +222,12 @@ export function deviceRepo(db: Database, tenantId: string) {
     /** Changes the given fields; audited with before and after. `undefined` if not in tenant. */
     update(id: string, patch: DevicePatch, meta: Meta): Promise<Device | undefined> {
       return db.transaction(async (tx) => {
-        const [before] = await tx
-          .select()
-          .from(devices)
-          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
-          .for('update');
+        const [before] = await tx.select().from(devices).where(reachable(id)).for('update');
         if (!before) return undefined;
         const [after] = await tx
           .update(devices)
           .set({ ...patch, updatedAt: new Date() })
-          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
+          .where(reachable(id))
           .returning();
         const changed = Object.keys(patch) as (keyof DevicePatch)[];
         await audit(

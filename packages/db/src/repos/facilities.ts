@@ -3,6 +3,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { facilities } from '../schema/index.js';
 import { auditTrail } from './audit.js';
+import { type FacilityScope, inFacilities } from './facility-scope.js';
 import { isUniqueViolation } from './pg-errors.js';
 
 export type Facility = typeof facilities.$inferSelect;
@@ -13,23 +14,27 @@ export type NewFacility = {
   timeZone?: string;
 };
 
-/** Facilities of one tenant. The tenant is bound at construction; every WHERE carries it. */
-export function facilityRepo(db: Database, tenantId: string) {
+/**
+ * Facilities of one tenant (and, given a facility scope, only those). The tenant and the scope
+ * are bound at construction; every WHERE carries them.
+ */
+export function facilityRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
+  const visible = inFacilities(facilities.id, scope);
   return {
     list(): Promise<Facility[]> {
       return db
         .select()
         .from(facilities)
-        .where(and(eq(facilities.tenantId, tenantId), isNull(facilities.archivedAt)))
+        .where(and(eq(facilities.tenantId, tenantId), isNull(facilities.archivedAt), visible))
         .orderBy(asc(facilities.name));
     },
 
-    /** The facility, or undefined when it does not exist *in this tenant*. */
+    /** The facility, or undefined when it does not exist *in this tenant* (and scope). */
     async get(id: string): Promise<Facility | undefined> {
       const [row] = await db
         .select()
         .from(facilities)
-        .where(and(eq(facilities.tenantId, tenantId), eq(facilities.id, id)));
+        .where(and(eq(facilities.tenantId, tenantId), eq(facilities.id, id), visible));
       return row;
     },
 

@@ -22,7 +22,7 @@ async function changeAlert(
   reason: string | null,
 ): Promise<Alert> {
   if (!isId('alert', id)) throw alertNotFound(id);
-  const repo = alertRepo(ctx.db, ctx.tenantId);
+  const repo = alertRepo(ctx.db, ctx.tenantId, ctx);
   const alert = await repo.get(id);
   if (!alert) throw alertNotFound(id);
   const transition = decide(alert);

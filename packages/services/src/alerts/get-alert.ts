@@ -12,7 +12,7 @@ export async function getAlert({
   input: { id: string };
 }): Promise<{ alert: Alert; timeline: AlertEvent[] }> {
   if (!isId('alert', input.id)) throw alertNotFound(input.id);
-  const repo = alertRepo(ctx.db, ctx.tenantId);
+  const repo = alertRepo(ctx.db, ctx.tenantId, ctx);
   const alert = await repo.get(input.id);
   if (!alert) throw alertNotFound(input.id);
   return { alert, timeline: await repo.timeline(input.id) };

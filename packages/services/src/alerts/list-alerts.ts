@@ -13,7 +13,10 @@ export async function listAlerts({
   const { limit, cursor, ...filter } = input;
   const position = cursor === undefined ? undefined : decodeCursor(cursor);
   const before = position && { raisedAt: position.at, id: position.id };
-  const rows = await alertRepo(ctx.db, ctx.tenantId).list(filter, { limit: limit + 1, before });
+  const rows = await alertRepo(ctx.db, ctx.tenantId, ctx).list(filter, {
+    limit: limit + 1,
+    before,
+  });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {

@@ -4,7 +4,9 @@ import { auditMeta, type TenantCtx } from '../context.js';
 import { assertScopeInTenant, ruleNotFound } from './rule-scope-check.js';
 
 // One file for the rule use cases: each is three lines around the repository, and they share
-// the scope check and the not-found answer.
+// the scope check and the not-found answer. The caller's facility scope goes to the repository,
+// which puts it in every WHERE: a caller limited to facilities sees the rules of its facilities,
+// of their devices and the tenant-wide ones, and changes only the first two.
 
 /** Creates a rule (input already validated by AlertRuleInputSchema at the edge). */
 export async function createAlertRule({
@@ -29,12 +31,12 @@ export function listAlertRules({
   ctx: TenantCtx;
   input: { deviceId?: string; facilityId?: string; metric?: string; includeArchived?: boolean };
 }) {
-  return alertRuleRepo(ctx.db, ctx.tenantId).list(input);
+  return alertRuleRepo(ctx.db, ctx.tenantId, ctx).list(input);
 }
 
 export async function getAlertRule({ ctx, input }: { ctx: TenantCtx; input: { id: string } }) {
   const rule = isId('alertRule', input.id)
-    ? await alertRuleRepo(ctx.db, ctx.tenantId).get(input.id)
+    ? await alertRuleRepo(ctx.db, ctx.tenantId, ctx).get(input.id)
     : undefined;
   if (!rule) throw ruleNotFound(input.id);
   return rule;
@@ -50,7 +52,7 @@ export async function updateAlertRule({
 }): Promise<StoredAlertRule> {
   if (!isId('alertRule', input.id)) throw ruleNotFound(input.id);
   await assertScopeInTenant(ctx, input.rule.scope);
-  const rule = await alertRuleRepo(ctx.db, ctx.tenantId).update(
+  const rule = await alertRuleRepo(ctx.db, ctx.tenantId, ctx).update(
     input.id,
     input.rule,
     input.reason,
@@ -68,7 +70,7 @@ export async function archiveAlertRule({
   input: { id: string; reason: string };
 }): Promise<StoredAlertRule> {
   if (!isId('alertRule', input.id)) throw ruleNotFound(input.id);
-  const rule = await alertRuleRepo(ctx.db, ctx.tenantId).archive(
+  const rule = await alertRuleRepo(ctx.db, ctx.tenantId, ctx).archive(
     input.id,
     input.reason,
     auditMeta(ctx),

@@ -4,7 +4,17 @@ import { DomainError } from '@anythingiot/core';
 export const deviceNotFound = (id: string) =>
   new DomainError('NOT_FOUND', `No device ${id} in this tenant.`, { reason: 'not_found' });
 
-export const unknownFacility = (id: string) =>
+/** A facility outside the tenant, for a caller who may know every facility of it. */
+export const unknownFacility = (id: string, path = 'facilityId') =>
   new DomainError('VALIDATION', `No facility ${id} in this tenant.`, {
-    errors: [{ path: 'facilityId', message: 'no such facility in this tenant' }],
+    errors: [{ path, message: 'no such facility in this tenant' }],
+  });
+
+/**
+ * A facility outside a limited caller's list answers like one that does not exist (core's
+ * `authorize` says the same), so its id reveals nothing.
+ */
+export const facilityNotFound = (id: string) =>
+  new DomainError('NOT_FOUND', `No facility ${id} in this tenant.`, {
+    reason: 'facility_not_found',
   });

@@ -20,7 +20,7 @@ export async function getDevice({
   input: { id: string };
 }): Promise<DeviceDetail> {
   if (!isId('device', input.id)) throw deviceNotFound(input.id);
-  const repo = deviceRepo(ctx.db, ctx.tenantId);
+  const repo = deviceRepo(ctx.db, ctx.tenantId, ctx);
   const device = await repo.get(input.id);
   if (!device) throw deviceNotFound(input.id);
   const [latest, credentials, openSeqGaps] = await Promise.all([

@@ -67,7 +67,7 @@ export async function getReadings({
     to,
     resolution: input.resolution,
   });
-  if (!(await deviceRepo(ctx.db, ctx.tenantId).get(input.id))) throw deviceNotFound(input.id);
+  if (!(await deviceRepo(ctx.db, ctx.tenantId, ctx).get(input.id))) throw deviceNotFound(input.id);
 
   const unit =
     input.metric in CANONICAL_METRICS

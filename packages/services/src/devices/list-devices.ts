@@ -16,7 +16,10 @@ export async function listDevices({
   const position = cursor === undefined ? undefined : decodeCursor(cursor);
   const after = position && { createdAt: position.at, id: position.id };
   // One extra row tells whether another page exists without a count query.
-  const rows = await deviceRepo(ctx.db, ctx.tenantId).list(filter, { limit: limit + 1, after });
+  const rows = await deviceRepo(ctx.db, ctx.tenantId, ctx).list(filter, {
+    limit: limit + 1,
+    after,
+  });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null;

@@ -13,7 +13,7 @@ export async function revokeDevice({
   input: { id: string };
 }): Promise<Device> {
   if (!isId('device', input.id)) throw deviceNotFound(input.id);
-  const result = await deviceRepo(ctx.db, ctx.tenantId).revoke(input.id, auditMeta(ctx));
+  const result = await deviceRepo(ctx.db, ctx.tenantId, ctx).revoke(input.id, auditMeta(ctx));
   if (result === undefined) throw deviceNotFound(input.id);
   if (result === 'already_revoked') {
     throw new DomainError('CONFLICT', 'The device is already revoked.', {

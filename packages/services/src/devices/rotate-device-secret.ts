@@ -16,7 +16,7 @@ export async function rotateDeviceSecret({
   input: { id: string; graceSeconds: number };
 }): Promise<{ secret: string; previousSecretValidUntil: Date }> {
   if (!isId('device', input.id)) throw deviceNotFound(input.id);
-  const repo = deviceRepo(ctx.db, ctx.tenantId);
+  const repo = deviceRepo(ctx.db, ctx.tenantId, ctx);
   const device = await repo.get(input.id);
   if (!device) throw deviceNotFound(input.id);
   if (device.status === 'revoked') {
