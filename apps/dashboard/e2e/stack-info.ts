@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The dashboard's port in the browser tests (APP_URL must be known before it starts). */
 export const E2E_DASHBOARD_PORT = Number(process.env.E2E_DASHBOARD_PORT ?? 5180);
-export const STACK_FILE = fileURLToPath(new URL('./.stack.json', import.meta.url));
+// One file per port, so several stacks (parallel sessions) can run side by side.
+export const STACK_FILE = fileURLToPath(
+  new URL(`./.stack-${E2E_DASHBOARD_PORT}.json`, import.meta.url),
+);
 
 /** What e2e/stack.ts started, for the specs. */
 export type StackInfo = {

@@ -1,6 +1,6 @@
 // The browser tests' webServer: a throwaway local cloud, the api Worker and the BUILT dashboard
 // Worker, both in workerd through `wrangler dev` — the production code, not vite's dev server.
-// Writes the addresses the specs need to e2e/.stack.json and runs until Playwright stops it.
+// Writes the addresses the specs need to e2e/.stack-<port>.json and runs until Playwright stops it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,0 +1,26 @@
+import { API_KEY_SCOPES, can, facilityFilter } from '@anythingiot/core';
+import type { TenantCtx } from '@anythingiot/services';
+import type { Member } from './guard.server';
+
+/**
+ * The use-case context for a signed-in member: tenant, actor and facility scope come from the
+ * session's membership (never from the request). A member who may manage API keys may grant
+ * any scope; nobody else can create keys at all, so they hold none.
+ */
+export function tenantCtx({ principal, app }: Member): TenantCtx {
+  return {
+    tenantId: principal.tenantId,
+    actor: { type: 'user', id: principal.userId },
+    scopes: can(principal.role, 'api_key.manage') ? API_KEY_SCOPES : [],
+    facilityIds: facilityFilter(principal),
+    requestId: app.requestId,
+    db: app.db(),
+    ports: {
+      keyring: app.keyring,
+      now: () => Date.now(),
+      // Rotations and revocations purge what ingest cached, in the Redis the api reads.
+      redis: app.accounts().deps.redis,
+      log: (event) => console.log(JSON.stringify(event)),
+    },
+  };
+}
