@@ -48,6 +48,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'dashboard',
+          root: 'apps/dashboard',
+          include: ['test/**/*.test.ts', 'app/**/*.test.ts'],
+          globalSetup: ['../../packages/devstack/src/testing/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+        resolve: { alias: { '~': new URL('./apps/dashboard/app', import.meta.url).pathname } },
+        esbuild: { jsx: 'automatic' },
+      },
+      {
+        test: {
           name: 'devstack',
           root: 'packages/devstack',
           include: ['src/**/*.test.ts'],
