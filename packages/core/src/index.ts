@@ -6,6 +6,7 @@ export * from './audit/chain.js';
 export * from './credentials/api-key.js';
 export * from './credentials/device-auth-cache.js';
 export * from './credentials/secret-box.js';
+export * from './devices/device-input.js';
 export * from './errors/domain-error.js';
 export * from './ids/ids.js';
 export * from './notify/index.js';
