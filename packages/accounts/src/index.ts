@@ -74,4 +74,6 @@ export {
   signUp,
 } from './use-cases/sign-up.js';
 export { switchTenant } from './use-cases/switch-tenant.js';
+export { updateProfile } from './use-cases/update-profile.js';
 export { verifyEmail } from './use-cases/verify-email.js';
+export { type InvitationView, viewInvitation } from './use-cases/view-invitation.js';
