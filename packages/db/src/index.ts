@@ -51,6 +51,7 @@ export {
   type DevicePatch,
   deviceRepo,
   findDeviceAuth,
+  type LatestValue,
   type NewDevice,
 } from './repos/devices.js';
 export {

@@ -28,6 +28,11 @@ export {
   type ReadingsQuery,
   type SeriesPoint,
 } from './devices/get-readings.js';
+export {
+  type Connectivity,
+  type DeviceState,
+  listDeviceStates,
+} from './devices/list-device-states.js';
 export { type ListDevicesInput, listDevices } from './devices/list-devices.js';
 export { revokeDevice } from './devices/revoke-device.js';
 export { rotateDeviceSecret } from './devices/rotate-device-secret.js';

@@ -29,7 +29,10 @@ export async function action(args: ActionFunctionArgs) {
         currentToken: auth.token,
       },
     });
-    const target = result.activeTenantId ? safeNext(form.get('next')) : '/tenants';
+    // Without a company the chooser comes first, unless the login was for a page of its own
+    // (accepting an invitation, which is how someone without a company gets one).
+    const next = safeNext(form.get('next'));
+    const target = result.activeTenantId || next !== '/' ? next : '/tenants';
     return redirect(target, { headers: { 'set-cookie': result.session.cookie } });
   } catch (err) {
     return formFailure(err, app);

@@ -2,6 +2,7 @@ import { logout, logoutEverywhere } from '@anythingiot/accounts';
 import type { ActionFunctionArgs } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
 import { publicAction } from '~/server/guard.server';
+import { safeNext } from '~/server/redirects.server';
 
 /** Logging out is a POST (a link or image could otherwise log someone out). */
 export async function loader() {
@@ -16,5 +17,8 @@ export async function action(args: ActionFunctionArgs) {
     await logoutEverywhere({ ctx: app.accounts(), user: auth.user });
   }
   const { setCookie } = await logout({ ctx: app.accounts(), input: { token: auth.token } });
-  return redirect('/login', { headers: { 'set-cookie': setCookie } });
+  // `next`: log out and log in as someone else to continue there (an invitation for another address).
+  const next = form.get('next');
+  const target = next ? `/login?next=${encodeURIComponent(safeNext(next))}` : '/login';
+  return redirect(target, { headers: { 'set-cookie': setCookie } });
 }

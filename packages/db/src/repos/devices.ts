@@ -1,7 +1,21 @@
 import { type Actor, newId } from '@anythingiot/core';
-import { and, arrayContains, asc, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  gt,
+  ilike,
+  inArray,
+  isNull,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { deviceCredentials, deviceLatest, devices } from '../schema/index.js';
+import { alerts, deviceCredentials, deviceLatest, devices } from '../schema/index.js';
 import { auditTrail } from './audit.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 
@@ -16,7 +30,19 @@ export type NewDevice = {
 export type DevicePatch = Partial<
   Pick<Device, 'name' | 'facilityId' | 'model' | 'tags' | 'expectedIntervalSeconds'>
 >;
-export type DeviceFilter = { facilityId?: string; status?: Device['status']; tag?: string };
+export type DeviceFilter = {
+  facilityId?: string;
+  status?: Device['status'];
+  tag?: string;
+  /** Part of the name, case-insensitive (`%` and `_` match themselves). */
+  nameContains?: string;
+};
+
+/** One metric's newest value of one device. */
+export type LatestValue = { deviceId: string; metric: string; value: number; ts: Date };
+
+/** LIKE's wildcards and its escape character taken literally. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 type Meta = { actor: Actor; requestId: string | null };
 
 /** What ingest needs to authenticate a device: its tenant, status and usable secrets. */
@@ -203,6 +229,9 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
       if (filter.facilityId) conditions.push(eq(devices.facilityId, filter.facilityId));
       if (filter.status) conditions.push(eq(devices.status, filter.status));
       if (filter.tag) conditions.push(arrayContains(devices.tags, [filter.tag]));
+      if (filter.nameContains) {
+        conditions.push(ilike(devices.name, `%${likeLiteral(filter.nameContains)}%`));
+      }
       if (page.after) {
         conditions.push(
           or(
@@ -255,6 +284,60 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
         .from(deviceLatest)
         .where(and(eq(deviceLatest.tenantId, tenantId), eq(deviceLatest.deviceId, id)))
         .orderBy(asc(deviceLatest.metric));
+    },
+
+    /**
+     * The newest value of each metric of several devices in one statement (a list or a facility
+     * page), in metric order; devices the caller may not reach contribute nothing.
+     */
+    latestOf(ids: readonly string[]): Promise<LatestValue[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db
+        .select({
+          deviceId: deviceLatest.deviceId,
+          metric: deviceLatest.metric,
+          value: deviceLatest.value,
+          ts: deviceLatest.ts,
+        })
+        .from(deviceLatest)
+        .innerJoin(
+          devices,
+          and(eq(devices.tenantId, deviceLatest.tenantId), eq(devices.id, deviceLatest.deviceId)),
+        )
+        .where(
+          and(
+            eq(deviceLatest.tenantId, tenantId),
+            inArray(deviceLatest.deviceId, [...ids]),
+            visible,
+          ),
+        )
+        .orderBy(asc(deviceLatest.deviceId), asc(deviceLatest.metric));
+    },
+
+    /**
+     * Which of these devices are offline: an ongoing offline alert, the judgement the
+     * per-minute sweep makes (silent for expected interval × factor), so every page agrees.
+     */
+    async offlineAmong(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .selectDistinct({ deviceId: alerts.deviceId })
+        .from(alerts)
+        .innerJoin(
+          devices,
+          and(eq(devices.tenantId, alerts.tenantId), eq(devices.id, alerts.deviceId)),
+        )
+        .where(
+          and(
+            eq(alerts.tenantId, tenantId),
+            inArray(alerts.deviceId, [...ids]),
+            eq(alerts.kind, 'offline'),
+            ne(alerts.status, 'resolved'),
+            isNull(alerts.endedAt),
+            visible,
+          ),
+        );
+      return new Set(rows.map((r) => r.deviceId));
     },
 
     /** The device's secrets as metadata only (never the ciphertext), newest first. */

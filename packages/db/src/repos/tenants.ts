@@ -1,5 +1,5 @@
 import { type Actor, type Industry, newId } from '@anythingiot/core';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { tenants } from '../schema/index.js';
 import { appendAudit } from './audit.js';
@@ -43,4 +43,17 @@ export async function createTenant(db: Database, input: NewTenant, actor: Actor)
 /** Every tenant, oldest first: for platform operators (admin CLI), never for tenant users. */
 export function listTenants(db: Database): Promise<Tenant[]> {
   return db.select().from(tenants).orderBy(asc(tenants.createdAt));
+}
+
+/** How the tenant shows data: every member sees temperatures in this unit, times in this zone. */
+export async function tenantPreferences(
+  db: Database,
+  tenantId: string,
+): Promise<Pick<Tenant, 'temperatureUnit' | 'timeZone'>> {
+  const [row] = await db
+    .select({ temperatureUnit: tenants.temperatureUnit, timeZone: tenants.timeZone })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  if (!row) throw new Error(`tenant ${tenantId} not found`);
+  return row;
 }
