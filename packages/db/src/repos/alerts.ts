@@ -1,5 +1,5 @@
 import type { Actor, Transition } from '@anythingiot/core';
-import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alertEvents, alerts } from '../schema/index.js';
 import { appendAudit, type Executor } from './audit.js';
@@ -13,10 +13,16 @@ export type AlertFilter = {
   deviceId?: string;
   facilityId?: string;
   kind?: Alert['kind'];
+  metric?: string;
   /** Raised at or after. */
   from?: Date;
   /** Raised before. */
   to?: Date;
+  /**
+   * The condition's own span (event time, `startedAt` to `endedAt`, open while ongoing) meets
+   * this range: what a chart of the range shades, however late the alert was raised.
+   */
+  during?: { from: Date; to: Date };
 };
 type Meta = { actor: Actor; requestId: string | null };
 
@@ -127,6 +133,11 @@ export function alertRepo(db: Database, tenantId: string, scope: FacilityScope =
       if (filter.deviceId) where.push(eq(alerts.deviceId, filter.deviceId));
       if (filter.facilityId) where.push(eq(alerts.facilityId, filter.facilityId));
       if (filter.kind) where.push(eq(alerts.kind, filter.kind));
+      if (filter.metric) where.push(eq(alerts.metric, filter.metric));
+      if (filter.during) {
+        where.push(lt(alerts.startedAt, filter.during.to));
+        where.push(or(isNull(alerts.endedAt), gte(alerts.endedAt, filter.during.from)) as SQL);
+      }
       if (filter.from) where.push(gte(alerts.raisedAt, filter.from));
       if (filter.to) where.push(lt(alerts.raisedAt, filter.to));
       if (page.before) {
