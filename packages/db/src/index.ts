@@ -86,6 +86,11 @@ export {
   prefsFromRow,
   type StoredNotificationPrefs,
 } from './repos/notification-preferences.js';
+export {
+  type FacilityAlertCount,
+  type FacilityDeviceSummary,
+  overviewRepo,
+} from './repos/overview.js';
 export { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
 export {
   ensureReadingPartitions,
@@ -100,7 +105,13 @@ export {
 } from './repos/readings.js';
 export { recipientRepo } from './repos/recipients.js';
 export { type BucketPoint, bucketSeries, type RawPoint, rawSeries } from './repos/series.js';
-export { createTenant, listTenants, type NewTenant, type Tenant } from './repos/tenants.js';
+export {
+  createTenant,
+  listTenants,
+  type NewTenant,
+  type Tenant,
+  tenantPreferences,
+} from './repos/tenants.js';
 export {
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,

@@ -38,3 +38,5 @@ export { revokeDevice } from './devices/revoke-device.js';
 export { rotateDeviceSecret } from './devices/rotate-device-secret.js';
 export { updateDevice } from './devices/update-device.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
+export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
+export { getTenantPreferences } from './tenant/get-preferences.js';
