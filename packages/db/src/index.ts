@@ -33,7 +33,14 @@ export {
   createApiKey,
   findApiKeyAuth,
 } from './repos/api-keys.js';
-export { appendAudit, type Executor, listAudit, verifyTenantAudit } from './repos/audit.js';
+export {
+  type AuditFilter,
+  appendAudit,
+  auditPage,
+  type Executor,
+  listAudit,
+  verifyTenantAudit,
+} from './repos/audit.js';
 export {
   type Delivery,
   type DeliveryChannel,
@@ -73,7 +80,12 @@ export {
   setExcursionCheck,
   updateExcursion,
 } from './repos/excursions.js';
-export { type Facility, facilityRepo, type NewFacility } from './repos/facilities.js';
+export {
+  type Facility,
+  type FacilityPatch,
+  facilityRepo,
+  type NewFacility,
+} from './repos/facilities.js';
 export { type FacilityScope, inFacilities } from './repos/facility-scope.js';
 export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
 export {

@@ -13,6 +13,12 @@ export { createApiKey } from './api-keys/create-api-key.js';
 export { listApiKeys } from './api-keys/list-api-keys.js';
 export { revokeApiKey } from './api-keys/revoke-api-key.js';
 export {
+  AUDIT_CSV_HEADER,
+  exportAuditCsv,
+  MAX_EXPORT_ROWS,
+} from './audit/export-audit-csv.js';
+export { type AuditEntry, type AuditQuery, listAuditLog } from './audit/list-audit-log.js';
+export {
   auditMeta,
   type ForgettingCache,
   type ServicePorts,
@@ -37,6 +43,11 @@ export { type ListDevicesInput, listDevices } from './devices/list-devices.js';
 export { revokeDevice } from './devices/revoke-device.js';
 export { rotateDeviceSecret } from './devices/rotate-device-secret.js';
 export { updateDevice } from './devices/update-device.js';
+export { createFacility } from './facilities/create-facility.js';
+export { facilityNotFound } from './facilities/facility-errors.js';
+export { getFacility } from './facilities/get-facility.js';
+export { listFacilities } from './facilities/list-facilities.js';
+export { updateFacility } from './facilities/update-facility.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
 export { getTenantPreferences } from './tenant/get-preferences.js';

@@ -1,4 +1,3 @@
-import { isDomainError } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +19,7 @@ import {
   updateAlertRule,
   updateDevice,
 } from '../src/index.js';
-import { fingerprint, memberCtx, seedAlert, seedRule, seedTenant } from './fixtures.js';
+import { fingerprint, memberCtx, refusal, seedAlert, seedRule, seedTenant } from './fixtures.js';
 
 // A member limited to facility A (an operator or vendor) next to facility B of the same
 // tenant: B's devices, alerts and rules must be exactly as invisible as ids that never
@@ -62,17 +61,6 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 const limitedToA = () => memberCtx(db, w.tenantId, [w.facA.id]);
-
-/** The error a call throws, as the outside world sees it (the id masked out of the text). */
-async function refusal(call: Promise<unknown>, id?: string) {
-  const err = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDomainError(err)) throw new Error(`expected a DomainError, got ${String(err)}`);
-  const message = id ? err.message.replaceAll(id, '<id>') : err.message;
-  return { code: err.code, message, details: err.details };
-}
 
 /** Asserts `attempt(foreignId)` fails exactly like `attempt(unknownId)` and writes nothing. */
 async function indistinguishable(

@@ -1,4 +1,4 @@
-import { type Actor, API_KEY_SCOPES, newId, parseKeyring } from '@anythingiot/core';
+import { type Actor, API_KEY_SCOPES, isDomainError, newId, parseKeyring } from '@anythingiot/core';
 import {
   alertRuleRepo,
   createTenant,
@@ -126,4 +126,15 @@ export async function fingerprint(db: TestDatabase): Promise<Record<string, stri
     `select ${columns.join(', ')}`,
   );
   return rows[0]!;
+}
+
+/** The error a call throws, as the outside world sees it (the id masked out of the text). */
+export async function refusal(call: Promise<unknown>, id?: string) {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isDomainError(err)) throw new Error(`expected a DomainError, got ${String(err)}`);
+  const message = id ? err.message.replaceAll(id, '<id>') : err.message;
+  return { code: err.code, message, details: err.details };
 }

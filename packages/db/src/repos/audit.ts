@@ -8,7 +8,7 @@ import {
   newId,
   verifyAuditChain,
 } from '@anythingiot/core';
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { auditLog } from '../schema/index.js';
 
@@ -56,6 +56,21 @@ export async function appendAudit(
   return { ...entry, prevHash, hash };
 }
 
+const entryFromRow = (r: typeof auditLog.$inferSelect): ChainedAuditEntry => ({
+  tenantId: r.tenantId,
+  seq: r.seq,
+  at: r.at,
+  actor: { type: r.actorType, id: r.actorId },
+  action: r.action,
+  target: { type: r.targetType, id: r.targetId },
+  before: r.before,
+  after: r.after,
+  reason: r.reason,
+  requestId: r.requestId,
+  prevHash: r.prevHash,
+  hash: r.hash,
+});
+
 /** The tenant's entries in chain order. */
 export async function listAudit(db: Executor, tenantId: string): Promise<ChainedAuditEntry[]> {
   const rows = await db
@@ -63,20 +78,50 @@ export async function listAudit(db: Executor, tenantId: string): Promise<Chained
     .from(auditLog)
     .where(eq(auditLog.tenantId, tenantId))
     .orderBy(asc(auditLog.seq));
-  return rows.map((r) => ({
-    tenantId: r.tenantId,
-    seq: r.seq,
-    at: r.at,
-    actor: { type: r.actorType, id: r.actorId },
-    action: r.action,
-    target: { type: r.targetType, id: r.targetId },
-    before: r.before,
-    after: r.after,
-    reason: r.reason,
-    requestId: r.requestId,
-    prevHash: r.prevHash,
-    hash: r.hash,
-  }));
+  return rows.map(entryFromRow);
+}
+
+/** Who, what and when to look for in the audit log; every given field must match. */
+export type AuditFilter = {
+  actorType?: Actor['type'];
+  actorId?: string;
+  /** The kind of thing changed: `device`, `facility`, `alert`, `alert_rule`, `api_key`, … */
+  targetType?: string;
+  targetId?: string;
+  /** One action, e.g. `device.update`. */
+  action?: string;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
+};
+
+/**
+ * One page of the tenant's audit log, newest first (by chain position, which is the order the
+ * changes committed in); pass the previous page's last `seq` as `beforeSeq` for the next.
+ */
+export async function auditPage(
+  db: Executor,
+  tenantId: string,
+  filter: AuditFilter,
+  page: { limit: number; beforeSeq?: number },
+): Promise<ChainedAuditEntry[]> {
+  const where: SQL[] = [eq(auditLog.tenantId, tenantId)];
+  if (filter.actorType) where.push(eq(auditLog.actorType, filter.actorType));
+  if (filter.actorId) where.push(eq(auditLog.actorId, filter.actorId));
+  if (filter.targetType) where.push(eq(auditLog.targetType, filter.targetType));
+  if (filter.targetId) where.push(eq(auditLog.targetId, filter.targetId));
+  if (filter.action) where.push(eq(auditLog.action, filter.action));
+  if (filter.from) where.push(gte(auditLog.at, filter.from));
+  if (filter.to) where.push(lt(auditLog.at, filter.to));
+  if (page.beforeSeq !== undefined) where.push(lt(auditLog.seq, page.beforeSeq));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.seq))
+    .limit(page.limit);
+  return rows.map(entryFromRow);
 }
 
 /** Re-computes the tenant's whole chain from the stored rows. */

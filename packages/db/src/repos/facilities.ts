@@ -13,6 +13,16 @@ export type NewFacility = {
   address?: string;
   timeZone?: string;
 };
+export type FacilityPatch = Partial<NewFacility>;
+type Meta = { actor: Actor; requestId: string | null };
+
+/** The unique (tenant, name) constraint as a field error instead of a 500. */
+function nameTaken(err: unknown, name: string | undefined): unknown {
+  if (!isUniqueViolation(err, 'facilities_tenant_id_name_key')) return err;
+  return new DomainError('CONFLICT', `A facility named "${name}" already exists.`, {
+    errors: [{ path: 'name', message: 'already taken in this tenant' }],
+  });
+}
 
 /**
  * Facilities of one tenant (and, given a facility scope, only those). The tenant and the scope
@@ -20,6 +30,7 @@ export type NewFacility = {
  */
 export function facilityRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
   const visible = inFacilities(facilities.id, scope);
+  const audit = auditTrail(tenantId, 'facility');
   return {
     list(): Promise<Facility[]> {
       return db
@@ -38,10 +49,7 @@ export function facilityRepo(db: Database, tenantId: string, scope: FacilityScop
       return row;
     },
 
-    async create(
-      input: NewFacility,
-      meta: { actor: Actor; requestId: string | null },
-    ): Promise<Facility> {
+    async create(input: NewFacility, meta: Meta): Promise<Facility> {
       try {
         return await db.transaction(async (tx) => {
           const [row] = await tx
@@ -49,16 +57,47 @@ export function facilityRepo(db: Database, tenantId: string, scope: FacilityScop
             .values({ id: newId('facility'), tenantId, ...input })
             .returning();
           if (!row) throw new Error('insert returned no row');
-          await auditTrail(tenantId, 'facility')(tx, meta, 'facility.create', row.id, null, input);
+          await audit(tx, meta, 'facility.create', row.id, null, input);
           return row;
         });
       } catch (err) {
-        if (isUniqueViolation(err, 'facilities_tenant_id_name_key')) {
-          throw new DomainError('CONFLICT', `A facility named "${input.name}" already exists.`, {
-            errors: [{ path: 'name', message: 'already taken in this tenant' }],
-          });
-        }
-        throw err;
+        throw nameTaken(err, input.name);
+      }
+    },
+
+    /**
+     * Changes the given fields; audited with before and after. `undefined` when the facility is
+     * not in this tenant (and scope), or archived.
+     */
+    async update(id: string, patch: FacilityPatch, meta: Meta): Promise<Facility | undefined> {
+      const reachable = and(
+        eq(facilities.tenantId, tenantId),
+        eq(facilities.id, id),
+        isNull(facilities.archivedAt),
+        visible,
+      );
+      try {
+        return await db.transaction(async (tx) => {
+          const [before] = await tx.select().from(facilities).where(reachable).for('update');
+          if (!before) return undefined;
+          const [after] = await tx
+            .update(facilities)
+            .set({ ...patch, updatedAt: new Date() })
+            .where(reachable)
+            .returning();
+          const changed = Object.keys(patch) as (keyof FacilityPatch)[];
+          await audit(
+            tx,
+            meta,
+            'facility.update',
+            id,
+            Object.fromEntries(changed.map((k) => [k, before[k]])),
+            Object.fromEntries(changed.map((k) => [k, after?.[k]])),
+          );
+          return after;
+        });
+      } catch (err) {
+        throw nameTaken(err, patch.name);
       }
     },
   };

@@ -3,6 +3,7 @@ import { deviceRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { deviceNotFound } from '../devices/device-errors.js';
 import { assertFacilityInScope } from '../devices/facility-check.js';
+import { facilityLimited } from '../facilities/facility-errors.js';
 
 /**
  * A rule may only watch facilities and devices the caller can see: for an unlimited caller
@@ -13,9 +14,7 @@ import { assertFacilityInScope } from '../devices/facility-check.js';
 export async function assertScopeInTenant(ctx: TenantCtx, scope: RuleScope) {
   if (scope.kind === 'tenant') {
     if (ctx.facilityIds === null) return;
-    throw new DomainError('FORBIDDEN', 'A tenant-wide rule needs access to every facility.', {
-      reason: 'facility_limited',
-    });
+    throw facilityLimited('A tenant-wide rule');
   }
   if (scope.kind === 'facility') {
     await assertFacilityInScope(ctx, scope.facilityId, 'scope.facilityId');

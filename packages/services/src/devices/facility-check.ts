@@ -1,7 +1,7 @@
 import { DomainError, isId } from '@anythingiot/core';
 import { facilityRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
-import { facilityNotFound, unknownFacility } from './device-errors.js';
+import { facilityNotFound, unknownFacility } from '../facilities/facility-errors.js';
 
 /**
  * Refuses a facility the caller may not put things in. Unlimited callers get a field error for
