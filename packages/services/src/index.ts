@@ -1,3 +1,4 @@
+export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';
 export { getAlert } from './alerts/get-alert.js';
