@@ -7,9 +7,16 @@ import {
   formatSummary,
   runSimulation,
 } from '@anythingiot/sdk/sim/node';
+import { type DemoLogins, seedDemoLogins } from './demo-logins.js';
 import { DEMO_INTERVAL_SECONDS, type DemoFile, demoScenario, seedDemoTenant } from './demo-seed.js';
 
-export type RunningDemo = { demo: DemoFile; file: string; stop(): Promise<void> };
+export type RunningDemo = {
+  demo: DemoFile;
+  file: string;
+  /** The people who can log in to the demo tenant, and their password. */
+  logins: DemoLogins;
+  stop(): Promise<void>;
+};
 
 /** How long shutdown waits for in-flight posts; buffered readings are on disk either way. */
 const STOP_TIMEOUT_MS = 5_000;
@@ -28,8 +35,10 @@ export async function startDemo(input: {
   const file = join(input.dataDir, 'demo-devices.json');
   const handle = createNodeDb(input.env);
   let seeded: Awaited<ReturnType<typeof seedDemoTenant>>;
+  let logins: DemoLogins;
   try {
     seeded = await seedDemoTenant({ db: handle.db, keyring: input.env.SECRETS_KEYRING!, file });
+    logins = await seedDemoLogins(handle.db, seeded.demo, join(input.dataDir, 'demo-login.json'));
   } finally {
     await handle.close();
   }
@@ -61,6 +70,7 @@ export async function startDemo(input: {
   return {
     demo,
     file,
+    logins,
     async stop() {
       controller.abort();
       await Promise.race([done, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);

@@ -10,6 +10,7 @@ import {
   randomSecrets,
   startDevstack,
 } from '../devstack.js';
+import { startDashboardDev } from '../worker/vite-dev.js';
 import { type RunningWorker, startWranglerDev } from '../worker/wrangler-dev.js';
 import { type RunningDemo, startDemo } from './demo-run.js';
 import {
@@ -23,10 +24,12 @@ import { scheduleJobs } from './schedule-jobs.js';
 // `npm run dev`: the whole product on this machine, no accounts. Ports and the data directory
 // are configurable through DEVSTACK_* variables (see the README).
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const DASHBOARD_DIR = `${ROOT}apps/dashboard`;
 const DATA_DIR = process.env.DEVSTACK_DATA_DIR ?? `${ROOT}.data`;
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
   api: port('DEVSTACK_API_PORT', 8787),
+  dashboard: port('DEVSTACK_DASHBOARD_PORT', 5173),
   postgres: port('DEVSTACK_POSTGRES_PORT', DEFAULT_PORTS.postgres),
   neonProxy: port('DEVSTACK_NEON_PROXY_PORT', DEFAULT_PORTS.neonProxy),
   redis: port('DEVSTACK_REDIS_PORT', DEFAULT_PORTS.redis),
@@ -46,6 +49,7 @@ const SUCCESSFUL_INGEST = /POST \/v1\/ingest 200 |"path":"\/v1\/ingest","status"
 const started = Date.now();
 let stack: Devstack | undefined;
 let worker: RunningWorker | undefined;
+let dashboard: RunningWorker | undefined;
 let demo: RunningDemo | undefined;
 let stopping = false;
 
@@ -55,6 +59,7 @@ async function shutdown(code: number) {
   console.log('\nStopping…');
   // The simulator first: it posts to the Worker, which must still be there to answer.
   await demo?.stop().catch(() => {});
+  await dashboard?.stop().catch(() => {});
   await worker?.stop().catch(() => {});
   await stack?.stop().catch(() => {});
   process.exit(code);
@@ -74,10 +79,13 @@ try {
     apiUrl: `http://127.0.0.1:${PORTS.api}`,
   });
   await migrateDatabase(stack.postgres.url(stack.database));
+  // The dashboard's own origin: notification links point there, and its CSRF check and the
+  // cookie's Secure flag depend on it.
+  const env = { ...stack.env, APP_URL: `http://127.0.0.1:${PORTS.dashboard}` };
   worker = await startWranglerDev({
     cwd: ROOT,
     port: PORTS.api,
-    env: stack.env,
+    env,
     envFile: `${DATA_DIR}/worker.env`,
     onOutput: (line) => {
       // Ten demo devices would bury everything else in access lines; the [demo] summary
@@ -100,7 +108,14 @@ try {
       console.error(`\n! demo tenant not started: ${err instanceof Error ? err.message : err}`);
     }
   }
-  printTable(stack, worker, Date.now() - started);
+  dashboard = await startDashboardDev({
+    cwd: DASHBOARD_DIR,
+    port: PORTS.dashboard,
+    env,
+    envFile: `${DATA_DIR}/dashboard.env`,
+    onOutput: (line) => console.log(`[dashboard] ${line}`),
+  });
+  printTable(stack, worker, dashboard, Date.now() - started);
   if (demo) printDemo(demo);
 } catch (err) {
   // Start-up failures are written for people (which port, which directory): no stack trace.
@@ -125,8 +140,9 @@ async function loadOrCreateSecrets(path: string): Promise<DevstackSecrets> {
   return secrets;
 }
 
-function printTable(s: Devstack, w: RunningWorker, ms: number) {
+function printTable(s: Devstack, w: RunningWorker, d: RunningWorker, ms: number) {
   const rows: [string, string, string][] = [
+    ['Dashboard (remix vite:dev)', d.url, 'open in a browser'],
     ['api Worker (wrangler dev)', w.url, `${w.url}/v1/health/ready`],
     ['mail / SMS / webhook catcher', s.catcher.url, 'open in a browser'],
     ['Postgres (embedded)', `127.0.0.1:${s.postgres.port}`, s.postgres.url(s.database)],
@@ -141,7 +157,7 @@ function printTable(s: Devstack, w: RunningWorker, ms: number) {
   console.log(`\n  Data: ${DATA_DIR} (kept across restarts; delete it to start fresh)\n`);
 }
 
-function printDemo({ demo, file }: RunningDemo) {
+function printDemo({ demo, file, logins }: RunningDemo) {
   const kinds = new Map<string, number>();
   for (const d of demo.devices) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
   const mix = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
@@ -158,6 +174,12 @@ function printDemo({ demo, file }: RunningDemo) {
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+  console.log(`\n  Log in at ${dashboard?.url ?? ''}/login with password ${logins.password} as:`);
+  for (const login of logins.logins) {
+    const note = login.limitedTo ? ' (limited to the first facility)' : '';
+    console.log(`    ${login.email.padEnd(30)} ${login.role}${note}`);
+  }
+  console.log('');
   console.log('  (successful ingest posts are counted in the [demo] line each minute, not logged;');
   console.log('   DEVSTACK_DEMO=false starts without the demo)\n');
 }

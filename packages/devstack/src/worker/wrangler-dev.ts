@@ -106,7 +106,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function toDotenv(env: Record<string, string>) {
+export function toDotenv(env: Record<string, string>) {
   return Object.entries(env)
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
     .join('\n');
