@@ -52,6 +52,7 @@ export {
   type NewDelivery,
 } from './repos/deliveries.js';
 export {
+  type Connectivity,
   type Device,
   type DeviceAuth,
   type DeviceCredentialAuth,

@@ -108,6 +108,20 @@ describe('listDeviceStates', () => {
     expect(items.map((s) => s.device.name).sort()).toEqual(['Fridge 1', 'Fridge B']);
   });
 
+  it.each([
+    ['online', ['Fridge 1', 'Fridge B']],
+    ['offline', ['Fridge 2']],
+    ['waiting', ['Freezer 100%_off']],
+    ['revoked', ['Old logger']],
+  ] as const)('filters by connectivity %s, agreeing with what each item says', async (c, names) => {
+    const { items } = await listDeviceStates({
+      ctx: w.admin,
+      input: { connectivity: c, limit: 50 },
+    });
+    expect(items.map((s) => s.device.name).sort()).toEqual([...names].sort());
+    expect(items.every((s) => s.connectivity === c)).toBe(true);
+  });
+
   it("shows a member limited to a facility nothing of another facility's devices", async () => {
     const { ctx } = await memberCtx(db, w.tenantId, [w.facA.id]);
     const all = await listDeviceStates({ ctx, input: { limit: 50 } });

@@ -8,8 +8,9 @@ import {
   gt,
   ilike,
   inArray,
+  isNotNull,
   isNull,
-  ne,
+  not,
   or,
   type SQL,
   sql,
@@ -36,10 +37,36 @@ export type DeviceFilter = {
   tag?: string;
   /** Part of the name, case-insensitive (`%` and `_` match themselves). */
   nameContains?: string;
+  connectivity?: Connectivity;
 };
+
+/**
+ * How a device is doing: reporting (`online`), silent long enough for the per-minute sweep to
+ * raise an offline alert (`offline`), registered but never reported (`waiting`), or revoked.
+ */
+export type Connectivity = 'online' | 'offline' | 'waiting' | 'revoked';
 
 /** One metric's newest value of one device. */
 export type LatestValue = { deviceId: string; metric: string; value: number; ts: Date };
+
+/** An ongoing offline alert: the per-minute sweep's judgement that the device went silent. */
+const offlineAlertOpen = sql`exists (select 1 from ${alerts} a
+  where a.tenant_id = ${devices.tenantId} and a.device_id = ${devices.id}
+    and a.kind = 'offline' and a.status <> 'resolved' and a.ended_at is null)`;
+
+function connectivityIs(connectivity: Connectivity): SQL {
+  const active = eq(devices.status, 'active');
+  switch (connectivity) {
+    case 'revoked':
+      return eq(devices.status, 'revoked');
+    case 'offline':
+      return and(active, offlineAlertOpen) as SQL;
+    case 'waiting':
+      return and(active, isNull(devices.lastSeenAt), not(offlineAlertOpen)) as SQL;
+    case 'online':
+      return and(active, isNotNull(devices.lastSeenAt), not(offlineAlertOpen)) as SQL;
+  }
+}
 
 /** LIKE's wildcards and its escape character taken literally. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -232,6 +259,7 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
       if (filter.nameContains) {
         conditions.push(ilike(devices.name, `%${likeLiteral(filter.nameContains)}%`));
       }
+      if (filter.connectivity) conditions.push(connectivityIs(filter.connectivity));
       if (page.after) {
         conditions.push(
           or(
@@ -321,23 +349,17 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
     async offlineAmong(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await db
-        .selectDistinct({ deviceId: alerts.deviceId })
-        .from(alerts)
-        .innerJoin(
-          devices,
-          and(eq(devices.tenantId, alerts.tenantId), eq(devices.id, alerts.deviceId)),
-        )
+        .select({ id: devices.id })
+        .from(devices)
         .where(
           and(
-            eq(alerts.tenantId, tenantId),
-            inArray(alerts.deviceId, [...ids]),
-            eq(alerts.kind, 'offline'),
-            ne(alerts.status, 'resolved'),
-            isNull(alerts.endedAt),
+            eq(devices.tenantId, tenantId),
+            inArray(devices.id, [...ids]),
+            offlineAlertOpen,
             visible,
           ),
         );
-      return new Set(rows.map((r) => r.deviceId));
+      return new Set(rows.map((r) => r.id));
     },
 
     /** The device's secrets as metadata only (never the ciphertext), newest first. */

@@ -1,12 +1,8 @@
-import { type Device, deviceRepo } from '@anythingiot/db';
+import { type Connectivity, type Device, deviceRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { type ListDevicesInput, listDevices } from './list-devices.js';
 
-/**
- * How a device is doing: reporting (`online`), silent long enough for the per-minute sweep to
- * raise an offline alert (`offline`), registered but never reported (`waiting`), or revoked.
- */
-export type Connectivity = 'online' | 'offline' | 'waiting' | 'revoked';
+export type { Connectivity };
 
 /** A device with the newest value of each of its metrics, by metric name. */
 export type DeviceState = {
