@@ -11,20 +11,29 @@ import { type Alert, alertRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
 import { alertNotFound } from './alert-errors.js';
 
+const changedMeanwhile = () =>
+  new DomainError('CONFLICT', 'The alert was changed meanwhile; reload it.', {
+    reason: 'concurrent_change',
+  });
+
 /**
  * Reads the alert, computes the transition, and applies it only if nobody changed the alert
  * in between. Of two people acknowledging at once, one wins; the other is told it is done.
+ * `seenVersion` (the version a person was looking at, e.g. on a page) makes their decision
+ * conditional on what they saw: if anyone changed the alert since, nothing is written.
  */
 async function changeAlert(
   ctx: TenantCtx,
   id: string,
   decide: (state: AlertLifecycleState) => Transition,
   reason: string | null,
+  seenVersion: number | undefined,
 ): Promise<Alert> {
   if (!isId('alert', id)) throw alertNotFound(id);
   const repo = alertRepo(ctx.db, ctx.tenantId, ctx);
   const alert = await repo.get(id);
   if (!alert) throw alertNotFound(id);
+  if (seenVersion !== undefined && seenVersion !== alert.version) throw changedMeanwhile();
   const transition = decide(alert);
   const updated = await repo.applyTransition(id, alert.version, transition, {
     ...auditMeta(ctx),
@@ -34,9 +43,7 @@ async function changeAlert(
   // Lost the race: answer from the state that won.
   const now = await repo.get(id);
   if (now) decide(now);
-  throw new DomainError('CONFLICT', 'The alert was changed meanwhile; reload it.', {
-    reason: 'concurrent_change',
-  });
+  throw changedMeanwhile();
 }
 
 /** Acknowledge: who, when, and a comment or reason code. */
@@ -45,7 +52,7 @@ export function acknowledge({
   input,
 }: {
   ctx: TenantCtx;
-  input: { id: string; reasonCode?: AckReasonCode; comment?: string };
+  input: { id: string; reasonCode?: AckReasonCode; comment?: string; seenVersion?: number };
 }): Promise<Alert> {
   return changeAlert(
     ctx,
@@ -58,6 +65,7 @@ export function acknowledge({
         comment: input.comment,
       }),
     input.comment ?? input.reasonCode ?? null,
+    input.seenVersion,
   );
 }
 
@@ -67,7 +75,7 @@ export function resolve({
   input,
 }: {
   ctx: TenantCtx;
-  input: { id: string; reason: string };
+  input: { id: string; reason: string; seenVersion?: number };
 }): Promise<Alert> {
   return changeAlert(
     ctx,
@@ -79,5 +87,6 @@ export function resolve({
         reason: input.reason,
       }),
     input.reason,
+    input.seenVersion,
   );
 }
