@@ -127,4 +127,49 @@ describe('updateProfile', () => {
     }
     expect(await t.counts()).toEqual(before);
   });
+
+  it('sets the own temperature unit, and empty returns to the company default; audited', async () => {
+    const owner = await t.signUpOwner('unit-chooser');
+    const user = await t.userOf(owner.session.token);
+    const unitOf = async () =>
+      (
+        await t.db
+          .select({ unit: schema.users.temperatureUnit })
+          .from(schema.users)
+          .where(eq(schema.users.id, owner.userId))
+      )[0]?.unit;
+    const name = 'unit-chooser person';
+    expect(
+      await updateProfile({ ctx: t.ctx(), user, input: { name, temperatureUnit: 'F' } }),
+    ).toEqual({ changed: true });
+    expect(await unitOf()).toBe('F');
+    const [entry] = await t.db
+      .select()
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.tenantId, owner.tenantId))
+      .orderBy(desc(schema.auditLog.seq))
+      .limit(1);
+    expect(entry).toMatchObject({
+      before: { temperatureUnit: null },
+      after: { temperatureUnit: 'F' },
+    });
+    // Leaving the unit out keeps it; an empty choice returns to the company's.
+    await updateProfile({ ctx: t.ctx(), user, input: { name: 'Renamed' } });
+    expect(await unitOf()).toBe('F');
+    await updateProfile({ ctx: t.ctx(), user, input: { name, temperatureUnit: '' } });
+    expect(await unitOf()).toBeNull();
+  });
+
+  it('an unknown unit is a field error and writes nothing', async () => {
+    const owner = await t.signUpOwner('unit-bad');
+    const user = await t.userOf(owner.session.token);
+    const before = await t.counts();
+    const f = await failure(() =>
+      updateProfile({ ctx: t.ctx(), user, input: { name: 'x', temperatureUnit: 'K' } }),
+    );
+    expect(f.errors).toEqual([
+      { path: 'temperatureUnit', message: 'Choose °C, °F or the company default.' },
+    ]);
+    expect(await t.counts()).toEqual(before);
+  });
 });

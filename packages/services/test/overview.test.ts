@@ -33,15 +33,13 @@ async function seedWorld() {
         .update(schema.devices)
         .set({ lastSeenAt: at })
         .where(eq(schema.devices.id, device.id));
-      await db.handle.db
-        .insert(schema.deviceLatest)
-        .values({
-          tenantId,
-          deviceId: device.id,
-          metric: 'temperature',
-          ts: at,
-          value: temperature,
-        });
+      await db.handle.db.insert(schema.deviceLatest).values({
+        tenantId,
+        deviceId: device.id,
+        metric: 'temperature',
+        ts: at,
+        value: temperature,
+      });
     }
     return device;
   };
@@ -163,6 +161,24 @@ describe('getOverview', () => {
     });
     const o = await getOverview({ ctx: w.admin, input: { alertLimit: 1 } });
     expect(o).toMatchObject({ temperatureUnit: 'F', timeZone: 'America/Chicago' });
+  });
+
+  it("answers in the member's own unit when they chose one, the tenant's otherwise", async () => {
+    const { tenantId } = await seedTenant(db, []);
+    const userId = newId('user');
+    await db.handle.db
+      .insert(schema.users)
+      .values({ id: userId, email: `${userId}@unit.test`, temperatureUnit: 'F' });
+    const { ctx: chooser } = await memberCtx(db, tenantId, null, { type: 'user', id: userId });
+    const { ctx: other } = await memberCtx(db, tenantId, null);
+    const { ctx: key } = await memberCtx(db, tenantId, null, { type: 'apiKey', id: userId });
+    expect((await getTenantPreferences({ ctx: chooser })).temperatureUnit).toBe('F');
+    expect((await getTenantPreferences({ ctx: other })).temperatureUnit).toBe('C');
+    // An API key whose id happened to equal a user's must not pick up that person's choice.
+    expect((await getTenantPreferences({ ctx: key })).temperatureUnit).toBe('C');
+    expect((await getOverview({ ctx: chooser, input: { alertLimit: 1 } })).temperatureUnit).toBe(
+      'F',
+    );
   });
 
   it('is empty for a new company', async () => {

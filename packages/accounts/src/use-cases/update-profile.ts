@@ -1,4 +1,4 @@
-import { DomainError } from '@anythingiot/core';
+import { DomainError, TEMPERATURE_UNITS } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -13,11 +13,17 @@ export const UpdateProfileInputSchema = z.object({
     .trim()
     .min(1, 'Enter your name.')
     .max(100, 'Use at most 100 characters.'),
+  /** °C or °F for this person; empty follows the company's unit. */
+  temperatureUnit: z
+    .enum(['', ...TEMPERATURE_UNITS], { error: 'Choose °C, °F or the company default.' })
+    .optional()
+    .transform((unit) => (unit === '' ? null : unit)),
 });
 
 /**
- * Changes the signed-in user's own display name (the only profile field so far); audited with
- * before and after in every tenant the user belongs to, since each of them shows the name.
+ * Changes the signed-in user's own display name and, when given, their temperature unit (null
+ * follows each company's); audited with before and after in every tenant the user belongs to,
+ * since each of them shows the name.
  */
 export async function updateProfile({
   ctx,
@@ -26,28 +32,34 @@ export async function updateProfile({
 }: {
   ctx: AccountsContext;
   user: SessionUser;
-  input: { name: unknown };
+  input: { name: unknown; temperatureUnit?: unknown };
 }): Promise<{ changed: boolean }> {
-  const { name } = parseInput(UpdateProfileInputSchema, input);
+  const { name, temperatureUnit } = parseInput(UpdateProfileInputSchema, input);
   const { users } = schema;
   return ctx.deps.db.transaction(async (tx) => {
     const [before] = await tx
-      .select({ name: users.name })
+      .select({ name: users.name, temperatureUnit: users.temperatureUnit })
       .from(users)
       .where(eq(users.id, user.userId))
       .for('update');
     if (!before) throw new DomainError('UNAUTHENTICATED', 'Please log in.', { reason: 'no_user' });
-    if (before.name === name) return { changed: false };
+    const after = {
+      name,
+      temperatureUnit: temperatureUnit === undefined ? before.temperatureUnit : temperatureUnit,
+    };
+    if (before.name === after.name && before.temperatureUnit === after.temperatureUnit) {
+      return { changed: false };
+    }
     await tx
       .update(users)
-      .set({ name, updatedAt: ctx.deps.now() })
+      .set({ ...after, updatedAt: ctx.deps.now() })
       .where(eq(users.id, user.userId));
     await auditForUser(tx, ctx, user.userId, {
       actor: userActor(user.userId),
       action: 'user.update',
       target: { type: 'user', id: user.userId },
-      before: { name: before.name },
-      after: { name },
+      before,
+      after,
     });
     return { changed: true };
   });

@@ -1,7 +1,7 @@
 import { type Actor, type Industry, newId } from '@anythingiot/core';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { tenants } from '../schema/index.js';
+import { tenants, users } from '../schema/index.js';
 import { appendAudit } from './audit.js';
 
 export type NewTenant = {
@@ -45,14 +45,22 @@ export function listTenants(db: Database): Promise<Tenant[]> {
   return db.select().from(tenants).orderBy(asc(tenants.createdAt));
 }
 
-/** How the tenant shows data: every member sees temperatures in this unit, times in this zone. */
+/** How data is shown: times in the tenant's zone, temperatures in the viewer's unit or else the tenant's. */
 export async function tenantPreferences(
   db: Database,
   tenantId: string,
+  /** The person looking, whose own unit (if they chose one) wins over the company's. */
+  userId?: string,
 ): Promise<Pick<Tenant, 'temperatureUnit' | 'timeZone'>> {
   const [row] = await db
-    .select({ temperatureUnit: tenants.temperatureUnit, timeZone: tenants.timeZone })
+    .select({
+      temperatureUnit: sql<
+        Tenant['temperatureUnit']
+      >`coalesce(${users.temperatureUnit}, ${tenants.temperatureUnit})`,
+      timeZone: tenants.timeZone,
+    })
     .from(tenants)
+    .leftJoin(users, eq(users.id, userId ?? ''))
     .where(eq(tenants.id, tenantId));
   if (!row) throw new Error(`tenant ${tenantId} not found`);
   return row;

@@ -1,5 +1,6 @@
+import { TEMPERATURE_UNITS } from '@anythingiot/core';
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps, tstz } from './columns.js';
 
 /**
@@ -15,8 +16,13 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     emailVerifiedAt: tstz('email_verified_at'),
     disabledAt: tstz('disabled_at'),
+    /** The person's own °C/°F; null follows the company's unit. */
+    temperatureUnit: text('temperature_unit', { enum: TEMPERATURE_UNITS }),
     ...timestamps,
   },
   // One account per address, whatever the case it was typed in.
-  (t) => [uniqueIndex('users_email_idx').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_email_idx').on(sql`lower(${t.email})`),
+    check('users_temperature_unit_check', sql`${t.temperatureUnit} in ('C','F')`),
+  ],
 );

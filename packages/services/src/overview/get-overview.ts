@@ -6,9 +6,9 @@ import {
   type FacilityDeviceSummary,
   facilityRepo,
   overviewRepo,
-  tenantPreferences,
 } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
+import { getTenantPreferences } from '../tenant/get-preferences.js';
 
 type Severity = Alert['severity'];
 
@@ -63,7 +63,7 @@ export async function getOverview({
 }): Promise<Overview> {
   const overview = overviewRepo(ctx.db, ctx.tenantId, ctx);
   const [preferences, facilities, devices, counts, active] = await Promise.all([
-    tenantPreferences(ctx.db, ctx.tenantId),
+    getTenantPreferences({ ctx }),
     facilityRepo(ctx.db, ctx.tenantId, ctx).list(),
     overview.devicesByFacility(),
     overview.alertsByFacility(),
