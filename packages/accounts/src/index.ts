@@ -52,6 +52,7 @@ export {
 } from './use-cases/authenticate.js';
 export { type ChangeRoleInput, changeRole } from './use-cases/change-role.js';
 export { deactivateMembership } from './use-cases/deactivate-membership.js';
+export { getProfile, type Profile } from './use-cases/get-profile.js';
 export { type InviteUserInput, inviteUser } from './use-cases/invite-user.js';
 export { listInvitations, type PendingInvitationView } from './use-cases/list-invitations.js';
 export { listMembers, type Member } from './use-cases/list-members.js';

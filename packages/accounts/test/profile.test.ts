@@ -3,6 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
   acceptInvitationNewAccount,
+  getProfile,
   inviteUser,
   revokeInvitation,
   updateProfile,
@@ -171,5 +172,29 @@ describe('updateProfile', () => {
       { path: 'temperatureUnit', message: 'Choose °C, °F or the company default.' },
     ]);
     expect(await t.counts()).toEqual(before);
+  });
+});
+
+describe('getProfile', () => {
+  it("gives the person's own unit (null: following the company) beside the company's", async () => {
+    const owner = await t.signUpOwner('profile-reader');
+    const principal = await t.principalOf(owner.session.token);
+    expect(await getProfile({ ctx: t.ctx(), principal })).toEqual({
+      name: 'profile-reader person',
+      email: owner.email,
+      emailVerified: false,
+      temperatureUnit: null,
+      companyTemperatureUnit: 'C',
+    });
+    await updateProfile({
+      ctx: t.ctx(),
+      user: principal,
+      input: { name: 'Reader', temperatureUnit: 'F' },
+    });
+    expect(await getProfile({ ctx: t.ctx(), principal })).toMatchObject({
+      name: 'Reader',
+      temperatureUnit: 'F',
+      companyTemperatureUnit: 'C',
+    });
   });
 });
