@@ -119,20 +119,26 @@ export function FormError({
   ) : null;
 }
 
-/** A submit button that says it is working while its form is submitting. */
+/**
+ * A submit button that says it is working while its form is submitting (a fetcher's form
+ * passes `busy` from the fetcher's state, which navigation does not see).
+ */
 export function Submit({
   children,
   intent,
   variant = 'primary',
+  busy: fetcherBusy,
 }: {
   children: ReactNode;
   intent?: string;
   variant?: 'primary' | 'secondary' | 'danger';
+  busy?: boolean;
 }) {
   const navigation = useNavigation();
   const busy =
-    navigation.state === 'submitting' &&
-    (intent === undefined || navigation.formData?.get('intent') === intent);
+    fetcherBusy ??
+    (navigation.state === 'submitting' &&
+      (intent === undefined || navigation.formData?.get('intent') === intent));
   const colours = {
     primary: 'bg-blue-700 text-white hover:bg-blue-800',
     secondary: 'bg-white text-gray-800 ring-1 ring-inset ring-gray-300 hover:bg-gray-50',
