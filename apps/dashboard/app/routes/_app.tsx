@@ -1,7 +1,7 @@
 import { listTenants } from '@anythingiot/accounts';
 
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
-import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { Form, Link, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
 import { requireMember } from '~/server/guard.server';
 import { navFor } from '~/ui/nav';
@@ -46,9 +46,9 @@ export default function AppFrame() {
             Menu
           </button>
           <div className="hidden items-center gap-3 text-sm md:flex">
-            <span>
+            <Link to="/settings/profile" className="hover:underline">
               {me.name} <span className="text-gray-500">({me.role})</span>
-            </span>
+            </Link>
             {otherTenants > 0 ? (
               <a className="text-blue-700 underline" href="/tenants">
                 Switch company
@@ -80,6 +80,14 @@ export default function AppFrame() {
                 </NavLink>
               </li>
             ))}
+            <li className="md:hidden">
+              <NavLink
+                to="/settings/profile"
+                className="block rounded-md px-3 py-2 text-sm font-medium text-gray-700 hover:bg-gray-100"
+              >
+                Your profile
+              </NavLink>
+            </li>
             <li className="md:hidden">
               <Form method="post" action="/logout">
                 <button type="submit" className="px-3 py-2 text-sm text-blue-700 underline">
