@@ -19,7 +19,14 @@ import {
   updateAlertRule,
   updateDevice,
 } from '../src/index.js';
-import { fingerprint, memberCtx, refusal, seedAlert, seedRule, seedTenant } from './fixtures.js';
+import {
+  fingerprint,
+  memberCtx,
+  refusal,
+  seedAlert,
+  seedAlertRule,
+  seedTenant,
+} from './fixtures.js';
 
 // A member limited to facility A (an operator or vendor) next to facility B of the same
 // tenant: B's devices, alerts and rules must be exactly as invisible as ids that never
@@ -46,11 +53,15 @@ async function seedWorld() {
     alertA: await seedAlert(db, tenantId, devA),
     alertB: await seedAlert(db, tenantId, devB),
     alertNone: await seedAlert(db, tenantId, devNone),
-    ruleTenant: await seedRule(db, tenantId, { kind: 'tenant' }),
-    ruleFacA: await seedRule(db, tenantId, { kind: 'facility', facilityId: facA.id }),
-    ruleFacB: await seedRule(db, tenantId, { kind: 'facility', facilityId: facB.id }),
-    ruleDevA: await seedRule(db, tenantId, { kind: 'device', deviceId: devA.id }),
-    ruleDevB: await seedRule(db, tenantId, { kind: 'device', deviceId: devB.id }),
+    ruleTenant: await seedAlertRule(db, tenantId),
+    ruleFacA: await seedAlertRule(db, tenantId, {
+      scope: { kind: 'facility', facilityId: facA.id },
+    }),
+    ruleFacB: await seedAlertRule(db, tenantId, {
+      scope: { kind: 'facility', facilityId: facB.id },
+    }),
+    ruleDevA: await seedAlertRule(db, tenantId, { scope: { kind: 'device', deviceId: devA.id } }),
+    ruleDevB: await seedAlertRule(db, tenantId, { scope: { kind: 'device', deviceId: devB.id } }),
   };
 }
 

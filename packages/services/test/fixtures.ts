@@ -1,4 +1,11 @@
-import { type Actor, API_KEY_SCOPES, isDomainError, newId, parseKeyring } from '@anythingiot/core';
+import {
+  type Actor,
+  type AlertRuleInput,
+  API_KEY_SCOPES,
+  isDomainError,
+  newId,
+  parseKeyring,
+} from '@anythingiot/core';
 import {
   alertRuleRepo,
   createTenant,
@@ -56,6 +63,7 @@ export async function seedAlert(
   db: TestDatabase,
   tenantId: string,
   device: { id: string; facilityId: string | null },
+  overrides: Partial<NewAlert> = {},
 ) {
   const startedAt = new Date(Date.now() - 20 * 60_000);
   const alert: NewAlert = {
@@ -74,22 +82,23 @@ export async function seedAlert(
     retrospective: false,
     dataGap: false,
     peak: 9.1,
+    ...overrides,
   };
   const row = await db.handle.db.transaction((tx) => insertAlert(tx, tenantId, alert, meta));
   if (!row) throw new Error('alert not inserted');
   return row;
 }
 
-/** A 2–8 °C rule with the given scope. */
-export function seedRule(
+/** A tenant-wide pharma 2–8 °C rule (15 min), or the given changes to it. */
+export function seedAlertRule(
   db: TestDatabase,
   tenantId: string,
-  scope: Parameters<ReturnType<typeof alertRuleRepo>['create']>[0]['scope'],
+  rule: Partial<AlertRuleInput> = {},
 ) {
   return alertRuleRepo(db.handle.db, tenantId).create(
     {
-      name: `2–8 °C ${newId('request')}`,
-      scope,
+      name: 'Refrigerated 2–8 °C',
+      scope: { kind: 'tenant' },
       metric: 'temperature',
       condition: { kind: 'outside', low: 2, high: 8 },
       durationSeconds: 900,
@@ -97,6 +106,7 @@ export function seedRule(
       severity: 'critical',
       schedule: null,
       enabled: true,
+      ...rule,
     },
     null,
     meta,

@@ -1,13 +1,7 @@
-import { type AlertRuleInput, API_KEY_SCOPES, type ApiKeyScope, newId } from '@anythingiot/core';
-import {
-  alertRuleRepo,
-  apiKeyRepo,
-  createApiKey,
-  createTenant,
-  insertAlert,
-  type NewAlert,
-} from '@anythingiot/db';
+import { API_KEY_SCOPES, type ApiKeyScope, newId } from '@anythingiot/core';
+import { apiKeyRepo, createApiKey, createTenant, type NewAlert } from '@anythingiot/db';
 import type { TestDatabase } from '@anythingiot/devstack/testing';
+import { seedAlert as seedAlertOn } from '@anythingiot/services/testing';
 
 const SYSTEM = { type: 'system' as const, id: 'test' };
 const meta = { actor: SYSTEM, requestId: null };
@@ -87,63 +81,12 @@ export async function writableState(db: TestDatabase) {
   return rows[0];
 }
 
-/** An active alert on a device, as the evaluator would raise it. */
-export async function seedAlert(
+/** An active alert on a device, as the evaluator would raise it (in no facility unless told). */
+export const seedAlert = (
   db: TestDatabase,
   tenantId: string,
   deviceId: string,
   overrides: Partial<NewAlert> = {},
-) {
-  const startedAt = new Date(Date.now() - 20 * 60_000);
-  const alert = await db.handle.db.transaction((tx) =>
-    insertAlert(
-      tx,
-      tenantId,
-      {
-        id: newId('alert'),
-        deviceId,
-        facilityId: null,
-        kind: 'excursion',
-        ruleId: null,
-        excursionId: null,
-        metric: 'temperature',
-        severity: 'critical',
-        title: 'Vaccine fridge above 8 °C for 15 min',
-        startedAt,
-        endedAt: null,
-        alertAt: new Date(startedAt.getTime() + 15 * 60_000),
-        retrospective: false,
-        dataGap: false,
-        peak: 9.1,
-        ...overrides,
-      },
-      meta,
-    ),
-  );
-  if (!alert) throw new Error('alert not inserted');
-  return alert;
-}
+) => seedAlertOn(db, tenantId, { id: deviceId, facilityId: null }, overrides);
 
-/** A tenant-wide pharma 2–8 °C rule (15 min), or the given one. */
-export function seedAlertRule(
-  db: TestDatabase,
-  tenantId: string,
-  rule: Partial<AlertRuleInput> = {},
-) {
-  return alertRuleRepo(db.handle.db, tenantId).create(
-    {
-      name: 'Refrigerated 2–8 °C',
-      scope: { kind: 'tenant' },
-      metric: 'temperature',
-      condition: { kind: 'outside', low: 2, high: 8 },
-      durationSeconds: 900,
-      deadband: 0.5,
-      severity: 'critical',
-      schedule: null,
-      enabled: true,
-      ...rule,
-    },
-    null,
-    meta,
-  );
-}
+export { seedAlertRule } from '@anythingiot/services/testing';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DomainError, type FieldError } from '../errors/domain-error.js';
+import type { FieldError } from '../errors/domain-error.js';
+import { validateWith } from '../errors/validate-with.js';
 import { isId } from '../ids/ids.js';
 import { CANONICAL_METRICS, type CanonicalMetric, normaliseMetric } from '../readings/metrics.js';
 import { RuleScheduleSchema } from './schedule.js';
@@ -116,22 +117,9 @@ function crossFieldErrors(rule: z.infer<typeof BaseRuleSchema>): FieldError[] {
   return errors;
 }
 
-/** Field errors of a zod failure as `{path, message}` with dotted paths (`condition.low`). */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}
-
 /** Parses an alert rule or throws DomainError('VALIDATION') with every field error (→ 422). */
 export function validateAlertRule(input: unknown): AlertRuleInput {
-  const parsed = AlertRuleInputSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new DomainError('VALIDATION', 'The alert rule is invalid.', {
-    reason: 'invalid_alert_rule',
-    errors: fieldErrors(parsed.error),
-  });
+  return validateWith(AlertRuleInputSchema, input, 'alert rule');
 }
 
 export type RuleTarget = { id: string; facilityId: string | null };

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isDomainError } from '../errors/domain-error.js';
+import { fieldPathsOf } from '../errors/testing.js';
 import { parseTagList, validateDevice, validateDevicePatch } from './device-input.js';
 
-const errorsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (isDomainError(err)) return err.details.errors?.map((e) => e.path);
-    throw err;
-  }
-  throw new Error('expected a VALIDATION error');
-};
+const errorsOf = fieldPathsOf;
 
 describe('device input', () => {
   it('takes a name alone, and trims name, model and tags', () => {

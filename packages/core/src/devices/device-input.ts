@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { fieldErrors } from '../alerts/rule.js';
-import { DomainError } from '../errors/domain-error.js';
+import { validateWith } from '../errors/validate-with.js';
 
 /** A reporting interval a device can promise: one second to one day (the database's bound). */
 export const MAX_EXPECTED_INTERVAL_SECONDS = 86_400;
@@ -37,22 +36,13 @@ export const DevicePatchSchema = DeviceFieldsSchema.partial()
   .refine((patch) => Object.keys(patch).length > 0, 'change at least one field');
 export type DevicePatch = z.infer<typeof DevicePatchSchema>;
 
-function parseDevice<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new DomainError('VALIDATION', 'The device is invalid.', {
-    reason: 'invalid_device',
-    errors: fieldErrors(parsed.error),
-  });
-}
-
 /** A new device from untrusted input (a form, a JSON body); throws VALIDATION (→ 422). */
 export const validateDevice = (input: unknown): DeviceInput =>
-  parseDevice(DeviceInputSchema, input);
+  validateWith(DeviceInputSchema, input, 'device');
 
 /** A device change from untrusted input; throws VALIDATION (→ 422). */
 export const validateDevicePatch = (input: unknown): DevicePatch =>
-  parseDevice(DevicePatchSchema, input);
+  validateWith(DevicePatchSchema, input, 'device');
 
 /**
  * Tags as people type them in one box: separated by commas, spaces around them ignored, empty

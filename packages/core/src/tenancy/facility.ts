@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { fieldErrors } from '../alerts/rule.js';
 import { isValidTimeZone } from '../alerts/schedule.js';
-import { DomainError } from '../errors/domain-error.js';
+import { validateWith } from '../errors/validate-with.js';
 import { FacilityTypeSchema } from './roles.js';
 
 /**
@@ -35,20 +34,10 @@ export const FacilityPatchSchema = FacilityFieldsSchema.partial()
   .refine((patch) => Object.keys(patch).length > 0, 'change at least one field');
 export type FacilityPatch = z.infer<typeof FacilityPatchSchema>;
 
-/** Parses `input` with `schema` or throws VALIDATION with every field error at once (→ 422). */
-function parseFacility<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new DomainError('VALIDATION', 'The facility is invalid.', {
-    reason: 'invalid_facility',
-    errors: fieldErrors(parsed.error),
-  });
-}
-
-/** A new facility from untrusted input (a form, a JSON body). */
+/** A new facility from untrusted input (a form, a JSON body); throws VALIDATION (→ 422). */
 export const validateFacility = (input: unknown): FacilityInput =>
-  parseFacility(FacilityInputSchema, input);
+  validateWith(FacilityInputSchema, input, 'facility');
 
-/** A facility change from untrusted input. */
+/** A facility change from untrusted input; throws VALIDATION (→ 422). */
 export const validateFacilityPatch = (input: unknown): FacilityPatch =>
-  parseFacility(FacilityPatchSchema, input);
+  validateWith(FacilityPatchSchema, input, 'facility');

@@ -158,3 +158,16 @@ export function auditTrail(tenantId: string, targetType: string) {
       tenantId,
     );
 }
+
+/** Before and after of just the fields a patch names: what an update's audit entry records. */
+export function patchedFields<T extends object>(
+  patch: Partial<T>,
+  before: T,
+  after: T | undefined,
+): [before: Partial<T>, after: Partial<T>] {
+  const keys = Object.keys(patch) as (keyof T)[];
+  return [
+    Object.fromEntries(keys.map((k) => [k, before[k]])) as Partial<T>,
+    Object.fromEntries(keys.map((k) => [k, after?.[k]])) as Partial<T>,
+  ];
+}

@@ -17,7 +17,7 @@ import {
 } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alerts, deviceCredentials, deviceLatest, devices } from '../schema/index.js';
-import { auditTrail } from './audit.js';
+import { auditTrail, patchedFields } from './audit.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 export type Device = typeof devices.$inferSelect;
@@ -286,15 +286,7 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
           .set({ ...patch, updatedAt: new Date() })
           .where(reachable(id))
           .returning();
-        const changed = Object.keys(patch) as (keyof DevicePatch)[];
-        await audit(
-          tx,
-          meta,
-          'device.update',
-          id,
-          Object.fromEntries(changed.map((k) => [k, before[k]])),
-          Object.fromEntries(changed.map((k) => [k, after?.[k]])),
-        );
+        await audit(tx, meta, 'device.update', id, ...patchedFields(patch, before, after));
         return after;
       });
     },

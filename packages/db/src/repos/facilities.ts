@@ -2,7 +2,7 @@ import { type Actor, DomainError, type FacilityType, newId } from '@anythingiot/
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { facilities } from '../schema/index.js';
-import { auditTrail } from './audit.js';
+import { auditTrail, patchedFields } from './audit.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 import { isUniqueViolation } from './pg-errors.js';
 
@@ -85,15 +85,7 @@ export function facilityRepo(db: Database, tenantId: string, scope: FacilityScop
             .set({ ...patch, updatedAt: new Date() })
             .where(reachable)
             .returning();
-          const changed = Object.keys(patch) as (keyof FacilityPatch)[];
-          await audit(
-            tx,
-            meta,
-            'facility.update',
-            id,
-            Object.fromEntries(changed.map((k) => [k, before[k]])),
-            Object.fromEntries(changed.map((k) => [k, after?.[k]])),
-          );
+          await audit(tx, meta, 'facility.update', id, ...patchedFields(patch, before, after));
           return after;
         });
       } catch (err) {
