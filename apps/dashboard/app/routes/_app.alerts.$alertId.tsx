@@ -1,0 +1,461 @@
+import { problemResponse } from '@anythingiot/accounts';
+import {
+  ACK_REASON_CODES,
+  type Action,
+  type Actor,
+  authorize,
+  can,
+  DomainError,
+  isDomainError,
+} from '@anythingiot/core';
+import type { AlertEvent } from '@anythingiot/db';
+import {
+  acknowledge,
+  getAlert,
+  getDevice,
+  getFacility,
+  getTenantPreferences,
+  nameActors,
+  resolve,
+} from '@anythingiot/services';
+import {
+  type ActionFunctionArgs,
+  json,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/cloudflare';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Badge, Card } from '@tremor/react';
+import type { ReactNode } from 'react';
+import { z } from 'zod';
+import { zodFieldErrors } from '~/server/filters.server';
+import {
+  type FormFailure,
+  formFailure,
+  guard,
+  requireMember,
+  requireMemberAction,
+} from '~/server/guard.server';
+import { tenantCtx } from '~/server/tenant-ctx.server';
+import {
+  type AlertStatus,
+  humanize,
+  SEVERITY_COLOR,
+  SEVERITY_LABEL,
+  type Severity,
+  STATUS_COLOR,
+  STATUS_LABEL,
+} from '~/ui/alerts';
+import { FormError, SelectField, Submit } from '~/ui/form';
+import { fieldError } from '~/ui/problem';
+import { formatTemperature, type TemperatureUnit } from '~/ui/temperature';
+import { formatDateTime } from '~/ui/time';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.alert.title ?? 'Alert'} · AnythingIoT` },
+];
+
+const SYSTEM_NAMES: Record<string, string> = {
+  'alert-evaluator': 'AnythingIoT (rule evaluation)',
+  escalation: 'AnythingIoT (notifications)',
+};
+
+/** "Jane Doe", "API key “CI export”", "AnythingIoT (rule evaluation)". */
+function actorLabel(actor: Actor | null, names: Map<string, string>): string {
+  if (!actor) return 'AnythingIoT';
+  const name = names.get(`${actor.type}:${actor.id}`);
+  switch (actor.type) {
+    case 'user':
+      return name ?? 'A former member';
+    case 'apiKey':
+      return name ? `API key “${name}”` : 'An API key';
+    case 'device':
+      return name ?? 'A device';
+    default:
+      return SYSTEM_NAMES[actor.id] ?? 'AnythingIoT';
+  }
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  raised: 'Alert raised',
+  notified: 'People notified',
+  escalated: 'Escalated',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+  condition_cleared: 'Condition cleared',
+  merged: 'Merged into a longer excursion',
+  disqualified: 'Later data showed it was too short',
+};
+
+/** What a timeline entry adds beyond its type: the comment, the reason, the tier. */
+function eventNote(e: AlertEvent, timeZone: string): string | null {
+  const d = (e.detail ?? {}) as Record<string, unknown>;
+  const at = (v: unknown) => (typeof v === 'string' ? formatDateTime(v, timeZone) : null);
+  switch (e.type) {
+    case 'raised':
+      return [
+        d.retrospective ? 'found in late data' : null,
+        d.dataGap ? 'raised on missing data' : null,
+      ]
+        .filter(Boolean)
+        .join(', ');
+    case 'acknowledged':
+      return [typeof d.reasonCode === 'string' ? humanize(d.reasonCode) : null, d.comment]
+        .filter((v): v is string => typeof v === 'string' && v !== '')
+        .join(' — ');
+    case 'resolved':
+      return typeof d.resolution === 'string' ? humanize(d.resolution) : null;
+    case 'condition_cleared':
+      return at(d.endedAt) ? `ended ${at(d.endedAt)}` : null;
+    case 'notified':
+    case 'escalated':
+      return typeof d.tier === 'number' ? `tier ${d.tier}` : null;
+    default:
+      return null;
+  }
+}
+
+/** The value, or null when it is (no longer) visible to the member; other failures propagate. */
+async function unlessNotFound<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (err) {
+    if (isDomainError(err) && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const member = await requireMember(args, 'alert.read');
+  const ctx = tenantCtx(member);
+  const id = args.params.alertId ?? '';
+  const [{ alert, timeline }, prefs] = await guard(member, () =>
+    Promise.all([getAlert({ ctx, input: { id } }), getTenantPreferences({ ctx })]),
+  );
+  // The device or facility may have moved out of the member's sight since the alert was
+  // raised: the alert still shows, without their names.
+  const [device, facility] = await Promise.all([
+    unlessNotFound(getDevice({ ctx, input: { id: alert.deviceId } })),
+    alert.facilityId ? unlessNotFound(getFacility({ ctx, input: { id: alert.facilityId } })) : null,
+  ]);
+  const actors = [
+    ...timeline.map((e) => e.actor as Actor | null),
+    alert.acknowledgedBy as Actor | null,
+    alert.resolvedBy as Actor | null,
+  ].filter((a): a is Actor => a !== null);
+  const names = await nameActors({ ctx, input: { actors } });
+  const { role } = member.principal;
+  const unit = prefs.temperatureUnit as TemperatureUnit;
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    timeZone: prefs.timeZone,
+    alert: {
+      id: alert.id,
+      title: alert.title,
+      kind: alert.kind,
+      severity: alert.severity,
+      status: alert.status,
+      version: alert.version,
+      metric: alert.metric,
+      peak:
+        alert.peak === null
+          ? null
+          : alert.metric === 'temperature'
+            ? formatTemperature(alert.peak, unit)
+            : String(alert.peak),
+      startedAt: iso(alert.startedAt),
+      endedAt: iso(alert.endedAt),
+      alertAt: iso(alert.alertAt),
+      raisedAt: iso(alert.raisedAt),
+      retrospective: alert.retrospective,
+      dataGap: alert.dataGap,
+      acknowledgedAt: iso(alert.acknowledgedAt),
+      acknowledgedBy: alert.acknowledgedBy
+        ? actorLabel(alert.acknowledgedBy as Actor, names)
+        : null,
+      ackReason: alert.ackReasonCode ? humanize(alert.ackReasonCode) : null,
+      ackComment: alert.ackComment,
+      resolvedAt: iso(alert.resolvedAt),
+      resolvedBy: alert.resolvedBy ? actorLabel(alert.resolvedBy as Actor, names) : null,
+      resolution: alert.resolution ? humanize(alert.resolution) : null,
+    },
+    device: device
+      ? { id: device.device.id, name: device.device.name }
+      : { id: alert.deviceId, name: null as string | null },
+    facility: facility ? { id: facility.id, name: facility.name } : null,
+    timeline: timeline.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      type: e.type,
+      label: EVENT_LABEL[e.type] ?? humanize(e.type),
+      actor: actorLabel(e.actor as Actor | null, names),
+      note: eventNote(e, prefs.timeZone) || null,
+    })),
+    reasonCodes: ACK_REASON_CODES.map((code) => ({ code, label: humanize(code) })),
+    canAcknowledge: can(role, 'alert.acknowledge') && alert.status === 'active',
+    canResolve: can(role, 'alert.resolve') && alert.status !== 'resolved',
+  };
+}
+
+const AckSchema = z.object({
+  reasonCode: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(ACK_REASON_CODES, { error: 'Choose a listed reason.' }).optional(),
+  ),
+  comment: z.string().max(2_000, 'At most 2,000 characters.').optional(),
+  version: z.coerce.number().int().positive(),
+});
+
+const ResolveSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Say why it is resolved (e.g. product moved, sensor replaced).')
+    .max(2_000, 'At most 2,000 characters.'),
+  version: z.coerce.number().int().positive(),
+});
+
+const INTENTS = {
+  acknowledge: 'alert.acknowledge',
+  resolve: 'alert.resolve',
+} as const satisfies Record<string, Action>;
+
+export type AlertActionData = { ok: 'acknowledged' | 'resolved' } | FormFailure;
+
+export async function action(args: ActionFunctionArgs) {
+  const member = await requireMemberAction(args, 'alert.read');
+  const { principal, app } = member;
+  const form = Object.fromEntries(await args.request.formData());
+  const intent = String(form.intent ?? '');
+  if (!(intent in INTENTS)) {
+    throw problemResponse(
+      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
+      app.requestId,
+    );
+  }
+  await guard(member, () => authorize(principal, INTENTS[intent as keyof typeof INTENTS]));
+  const ctx = tenantCtx(member);
+  const id = args.params.alertId ?? '';
+  try {
+    if (intent === 'acknowledge') {
+      const parsed = AckSchema.safeParse(form);
+      if (!parsed.success) throw invalid(parsed.error);
+      const { version, ...input } = parsed.data;
+      await acknowledge({ ctx, input: { id, ...input, seenVersion: version } });
+      return json<AlertActionData>({ ok: 'acknowledged' });
+    }
+    const parsed = ResolveSchema.safeParse(form);
+    if (!parsed.success) throw invalid(parsed.error);
+    await resolve({
+      ctx,
+      input: { id, reason: parsed.data.reason, seenVersion: parsed.data.version },
+    });
+    return json<AlertActionData>({ ok: 'resolved' });
+  } catch (err) {
+    return formFailure(err, app);
+  }
+}
+
+function invalid(error: z.ZodError) {
+  return new DomainError('VALIDATION', 'Check the highlighted fields.', {
+    errors: zodFieldErrors(error),
+  });
+}
+
+export default function AlertDetail() {
+  const { alert, device, facility, timeline, timeZone, ...rest } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const problem = result && 'problem' in result ? result.problem : null;
+  const conflict = problem?.status === 409;
+  const at = (iso: string | null) => formatDateTime(iso, timeZone);
+  return (
+    <div className="space-y-6">
+      <Link to="/alerts" className="text-sm text-blue-700 underline">
+        ← All alerts
+      </Link>
+      <header className="space-y-2">
+        <h1 className="text-xl font-semibold">{alert.title}</h1>
+        <div className="flex flex-wrap gap-2">
+          <Badge color={SEVERITY_COLOR[alert.severity as Severity]}>
+            {SEVERITY_LABEL[alert.severity as Severity]}
+          </Badge>
+          <Badge color={STATUS_COLOR[alert.status as AlertStatus]} data-testid="alert-status">
+            {STATUS_LABEL[alert.status as AlertStatus]}
+          </Badge>
+          {alert.retrospective ? <Badge color="gray">Found in late data</Badge> : null}
+          {alert.dataGap ? <Badge color="gray">Raised on missing data</Badge> : null}
+        </div>
+      </header>
+      {conflict ? (
+        <p role="alert" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+          Someone else changed this alert while you were looking at it. It has been reloaded with
+          their change: check it, then act again if it is still needed.
+        </p>
+      ) : null}
+      <FormError problem={conflict ? null : problem} fields={['reasonCode', 'comment', 'reason']} />
+      {result && 'ok' in result ? (
+        <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
+          {result.ok === 'acknowledged' ? 'Alert acknowledged.' : 'Alert resolved.'}
+        </p>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <h2 className="font-semibold">Details</h2>
+          <dl className="mt-3 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+            <Fact label="Device">
+              <Link to={`/devices/${device.id}`} className="text-blue-700 underline">
+                {device.name ?? device.id}
+              </Link>
+            </Fact>
+            <Fact label="Facility">
+              {facility ? (
+                <Link to={`/facilities/${facility.id}`} className="text-blue-700 underline">
+                  {facility.name}
+                </Link>
+              ) : (
+                '—'
+              )}
+            </Fact>
+            <Fact label="Kind">{alert.kind === 'offline' ? 'Device offline' : 'Excursion'}</Fact>
+            {alert.peak ? <Fact label="Peak value">{alert.peak}</Fact> : null}
+            <Fact label="Condition began">{at(alert.startedAt)}</Fact>
+            <Fact label="Condition ended">{alert.endedAt ? at(alert.endedAt) : 'Ongoing'}</Fact>
+            <Fact label="Rule duration reached">{at(alert.alertAt)}</Fact>
+            <Fact label="Raised">{at(alert.raisedAt)}</Fact>
+            {alert.acknowledgedAt ? (
+              <Fact label="Acknowledged">
+                {at(alert.acknowledgedAt)} by {alert.acknowledgedBy}
+                {alert.ackReason ? ` — ${alert.ackReason}` : ''}
+                {alert.ackComment ? <span className="block">“{alert.ackComment}”</span> : null}
+              </Fact>
+            ) : null}
+            {alert.resolvedAt ? (
+              <Fact label="Resolved">
+                {at(alert.resolvedAt)} by {alert.resolvedBy}
+                {alert.resolution ? ` — ${alert.resolution}` : ''}
+              </Fact>
+            ) : null}
+          </dl>
+        </Card>
+        <div className="space-y-6">
+          {rest.canAcknowledge ? (
+            <Card>
+              <Form method="post" className="space-y-3" aria-labelledby="ack-heading">
+                <h2 id="ack-heading" className="font-semibold">
+                  Acknowledge
+                </h2>
+                <input type="hidden" name="version" value={alert.version} />
+                <SelectField label="Reason" name="reasonCode" defaultValue="" problem={problem}>
+                  <option value="">— none —</option>
+                  {rest.reasonCodes.map((r) => (
+                    <option key={r.code} value={r.code}>
+                      {r.label}
+                    </option>
+                  ))}
+                </SelectField>
+                <TextArea
+                  label="Comment"
+                  name="comment"
+                  problem={problem}
+                  hint="What are you doing about it? A comment or a reason is required."
+                />
+                <Submit intent="acknowledge">Acknowledge</Submit>
+              </Form>
+            </Card>
+          ) : null}
+          {rest.canResolve ? (
+            <Card>
+              <Form method="post" className="space-y-3" aria-labelledby="resolve-heading">
+                <h2 id="resolve-heading" className="font-semibold">
+                  Resolve by hand
+                </h2>
+                <input type="hidden" name="version" value={alert.version} />
+                <TextArea
+                  label="Resolution"
+                  name="reason"
+                  problem={problem}
+                  hint="Why it is over, e.g. product moved, sensor replaced."
+                />
+                <Submit intent="resolve" variant="secondary">
+                  Resolve
+                </Submit>
+              </Form>
+            </Card>
+          ) : null}
+        </div>
+      </div>
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading" className="text-lg font-semibold">
+          Timeline
+        </h2>
+        <ol className="mt-3 space-y-3 border-l-2 border-gray-200 pl-4" data-testid="timeline">
+          {timeline.map((e) => (
+            <li key={e.id} className="relative">
+              <span
+                aria-hidden="true"
+                className="absolute -left-[1.4rem] top-1.5 h-3 w-3 rounded-full bg-blue-600 ring-4 ring-gray-50"
+              />
+              <p className="text-sm">
+                <span className="font-medium">{e.label}</span>{' '}
+                <span className="text-gray-600">by {e.actor}</span>
+              </p>
+              <p className="text-xs text-gray-500">
+                <time dateTime={e.at}>{at(e.at)}</time>
+              </p>
+              {e.note ? <p className="mt-1 text-sm text-gray-800">{e.note}</p> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-gray-500">{label}</dt>
+      <dd className="font-medium text-gray-900">{children}</dd>
+    </div>
+  );
+}
+
+function TextArea({
+  label,
+  name,
+  problem,
+  hint,
+}: {
+  label: string;
+  name: string;
+  problem: FormFailure['problem'] | null;
+  hint: string;
+}) {
+  const error = fieldError(problem, name);
+  const id = `field-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-gray-800">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={3}
+        maxLength={2000}
+        className="mt-1 block w-full rounded-md border-gray-300 shadow-sm focus:border-blue-600 focus:ring-blue-600 aria-[invalid=true]:border-red-600 sm:text-sm"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-${error ? 'error' : 'hint'}`}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-gray-500">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
