@@ -3,6 +3,7 @@ export * from './alert-rules.js';
 export * from './alerts.js';
 export * from './api-keys.js';
 export * from './audit-log.js';
+export * from './commands.js';
 export * from './deliveries.js';
 export * from './device-credentials.js';
 export * from './device-seq.js';
