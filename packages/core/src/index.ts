@@ -3,6 +3,7 @@ export * from './alerts/lifecycle.js';
 export * from './alerts/title.js';
 export * from './async/with-timeout.js';
 export * from './audit/chain.js';
+export * from './commands/index.js';
 export * from './credentials/api-key.js';
 export * from './credentials/device-auth-cache.js';
 export * from './credentials/secret-box.js';

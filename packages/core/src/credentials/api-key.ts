@@ -17,6 +17,8 @@ export const API_KEY_SCOPES = [
   'alerts:write',
   'api_keys:read',
   'api_keys:write',
+  'commands:read',
+  'commands:write',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

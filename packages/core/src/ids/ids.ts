@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   webhookEndpoint: 'whk',
   notification: 'ntf',
   invitation: 'inv',
+  command: 'cmd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -25,6 +25,7 @@ const EXPECTED: Record<Action, string> = {
   'device.write': /*          */ 'Y     Y     Y       -        -       Y',
   'device.rotate': /*         */ 'Y     Y     Y       -        -       Y',
   'device.revoke': /*         */ 'Y     Y     Y       -        -       -',
+  'device.command': /*        */ 'Y     Y     Y       Y        -       Y',
   'user.read': /*             */ 'Y     Y     Y       -        Y       -',
   'user.invite': /*           */ 'Y     Y     -       -        -       -',
   'user.manage': /*           */ 'Y     Y     -       -        -       -',

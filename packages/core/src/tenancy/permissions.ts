@@ -12,6 +12,7 @@ export const ACTIONS = [
   'device.write',
   'device.rotate',
   'device.revoke',
+  'device.command',
   'user.read',
   'user.invite',
   'user.manage',
@@ -35,9 +36,10 @@ const ADMINS = ['owner', 'admin'] as const satisfies readonly Role[];
 
 /**
  * Which roles may do what. Owners do everything; admins everything but billing; managers run
- * operations (devices, alerts, rules, reports) but not people or keys; operators watch and
- * handle alerts; auditors read everything including the audit log and change nothing; vendors
- * (service partners) read and service devices and acknowledge alerts at their facilities.
+ * operations (devices, alerts, rules, reports) but not people or keys; operators watch, handle
+ * alerts and send devices commands; auditors read everything including the audit log and change
+ * nothing; vendors (service partners) read, service and command devices and acknowledge alerts
+ * at their facilities.
  */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'facility.read': EVERYONE,
@@ -46,6 +48,10 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'device.write': [...STAFF, 'vendor'],
   'device.rotate': [...STAFF, 'vendor'],
   'device.revoke': STAFF,
+  // Operators send commands (a ping, a new report interval) to the devices they watch; vendors
+  // service devices and may already reconfigure them (device.write), so they may too. Auditors
+  // change nothing, commands included.
+  'device.command': [...STAFF, 'operator', 'vendor'],
   'user.read': [...ADMINS, 'manager', 'auditor'],
   'user.invite': ADMINS,
   'user.manage': ADMINS,

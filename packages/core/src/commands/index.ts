@@ -1,0 +1,3 @@
+export * from './command-input.js';
+export * from './device-protocol.js';
+export * from './lifecycle.js';
