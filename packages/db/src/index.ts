@@ -43,6 +43,14 @@ export {
   verifyTenantAudit,
 } from './repos/audit.js';
 export {
+  type Command,
+  type CommandChange,
+  commandRepo,
+  deviceCommandRepo,
+  expireDueCommands,
+  type NewCommand,
+} from './repos/commands.js';
+export {
   type Delivery,
   type DeliveryChannel,
   type DeliveryFilter,

@@ -51,6 +51,7 @@ describe('ingestReadings', () => {
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
       status: 'stored',
       evaluate: false,
+      commandsWaiting: false,
       accepted: 4,
       duplicates: 0,
     });
@@ -89,6 +90,7 @@ describe('ingestReadings', () => {
     expect(await ingestReadings(tdb.handle.db, target, batch)).toEqual({
       status: 'stored',
       evaluate: false,
+      commandsWaiting: false,
       accepted: 0,
       duplicates: 2,
     });
@@ -98,7 +100,13 @@ describe('ingestReadings', () => {
         row('door', '2026-11-23T10:00:00Z', 1),
         row('door', '2026-11-23T10:00:00Z', 0),
       ]),
-    ).toEqual({ status: 'stored', evaluate: false, accepted: 1, duplicates: 1 });
+    ).toEqual({
+      status: 'stored',
+      evaluate: false,
+      commandsWaiting: false,
+      accepted: 1,
+      duplicates: 1,
+    });
     const [r] = await tdb.handle.db
       .select()
       .from(rollups1m)

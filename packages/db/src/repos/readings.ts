@@ -1,4 +1,5 @@
 import {
+  COMMAND_REDELIVERY_SECONDS,
   DELTA_H_OVER_R,
   type OpenSeqGap,
   type ReadingRow,
@@ -49,6 +50,12 @@ export type IngestOutcome =
        * devices nobody set rules for keep one round trip per post.
        */
       evaluate: boolean;
+      /**
+       * A command is waiting for the device (pending, or sent and unacknowledged long enough to
+       * send again): the caller claims it for the answer. Asked in the same statement, so a
+       * device with nothing waiting keeps its one round trip.
+       */
+      commandsWaiting: boolean;
     }
   | { status: 'refused'; reason: IngestRefusal };
 
@@ -69,6 +76,7 @@ type IngestRow = {
   prev_ts: Date | string | null;
   rules_apply: boolean;
   offline_open: boolean;
+  commands_waiting: boolean;
   open_gaps: {
     id: number;
     from_seq: number;
@@ -95,7 +103,15 @@ export async function ingestReadings(
   rows: ReadingRow[],
   guard?: IngestGuard,
 ): Promise<IngestOutcome> {
-  if (rows.length === 0) return { status: 'stored', accepted: 0, duplicates: 0, evaluate: false };
+  if (rows.length === 0) {
+    return {
+      status: 'stored',
+      accepted: 0,
+      duplicates: 0,
+      evaluate: false,
+      commandsWaiting: false,
+    };
+  }
   const result = await query<IngestRow>(db, INGEST_SQL, [
     target.tenantId,
     target.deviceId,
@@ -114,6 +130,7 @@ export async function ingestReadings(
     accepted: row.accepted,
     duplicates: rows.length - row.accepted,
     evaluate: row.rules_apply || row.offline_open,
+    commandsWaiting: row.commands_waiting,
   };
   const points = rows.flatMap((r): SeqPoint[] =>
     r.seq === null ? [] : [{ seq: r.seq, ts: r.ts }],
@@ -301,7 +318,13 @@ select (select count(*)::int from ins) as accepted,
                       or r.facility_id = (select facility_id from guard))) as rules_apply,
        exists (select 1 from alerts a
                where a.device_id = $2 and a.kind = 'offline' and a.status <> 'resolved'
-                 and a.ended_at is null) as offline_open
+                 and a.ended_at is null) as offline_open,
+       exists (select 1 from commands k
+               where k.device_id = $2 and k.tenant_id = $1 and k.status in ('pending','sent')
+                 and k.expires_at > now()
+                 and (k.status = 'pending'
+                      or k.last_sent_at <= now() - interval '${COMMAND_REDELIVERY_SECONDS} seconds')
+              ) as commands_waiting
 from (select 1) one left join cursor c on true`;
 
 const APPLY_GAPS_SQL = `
