@@ -13,6 +13,7 @@ export * from './errors/domain-error.js';
 export * from './errors/validate-with.js';
 export * from './ids/ids.js';
 export * from './notify/index.js';
+export * from './realtime/index.js';
 export * from './readings/ingest-body.js';
 export * from './readings/metrics.js';
 export * from './readings/mkt.js';
