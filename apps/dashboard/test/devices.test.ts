@@ -330,7 +330,7 @@ describe('registering a device', () => {
       const { created } = res.data;
       expect(created).toMatchObject({
         name: input.name,
-        ingestUrl: `${t.env.API_PUBLIC_URL.replace(/\/$/, '')}/v1/ingest`,
+        ingestUrl: `${t.env.API_PUBLIC_URL!.replace(/\/$/, '')}/v1/ingest`,
       });
       const [row] = await t.db
         .select()
