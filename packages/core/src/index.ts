@@ -10,6 +10,7 @@ export * from './credentials/secret-box.js';
 export * from './csv/csv.js';
 export * from './devices/device-input.js';
 export * from './errors/domain-error.js';
+export * from './errors/problem.js';
 export * from './errors/validate-with.js';
 export * from './ids/ids.js';
 export * from './notify/index.js';

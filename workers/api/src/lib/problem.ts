@@ -1,33 +1,15 @@
-import { type DomainErrorCode, type FieldError, isDomainError } from '@anythingiot/core';
+import {
+  isDomainError,
+  PROBLEM_BASE,
+  type Problem,
+  problemFromDomainError,
+} from '@anythingiot/core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isStorageUnavailable } from './storage.js';
 
-/** RFC 9457 problem details, plus our `code` and field `errors`. */
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  code: string;
-  errors?: FieldError[];
-};
-
-const PROBLEM_BASE = 'https://docs.anythingiot.dev/problems/';
-
-const BY_CODE: Record<DomainErrorCode, { status: number; title: string }> = {
-  BAD_REQUEST: { status: 400, title: 'Bad request' },
-  VALIDATION: { status: 422, title: 'Invalid request' },
-  UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
-  FORBIDDEN: { status: 403, title: 'Forbidden' },
-  NOT_FOUND: { status: 404, title: 'Not found' },
-  CONFLICT: { status: 409, title: 'Conflict' },
-  LIMIT_EXCEEDED: { status: 413, title: 'Too large' },
-  RATE_LIMITED: { status: 429, title: 'Too many requests' },
-  UNAVAILABLE: { status: 503, title: 'Service unavailable' },
-};
+export type { Problem } from '@anythingiot/core';
 
 /** Builds an `application/problem+json` response; `Retry-After` when the caller may retry. */
 export function problemResponse(
@@ -51,18 +33,8 @@ export function problemResponse(
  */
 export function toProblem(c: Context, err: unknown): Response {
   if (isDomainError(err)) {
-    const { status, title } = BY_CODE[err.code];
-    return problemResponse(
-      c,
-      {
-        title,
-        status,
-        detail: err.message,
-        code: err.details.reason ?? err.code.toLowerCase(),
-        ...(err.details.errors ? { errors: err.details.errors } : {}),
-      },
-      err.details.retryAfterSeconds ?? (status === 503 || status === 429 ? 5 : undefined),
-    );
+    const { problem, retryAfterSeconds } = problemFromDomainError(err);
+    return problemResponse(c, problem, retryAfterSeconds);
   }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (e.g. a body it could not parse): say so plainly.
