@@ -1,9 +1,11 @@
-import { newId, type ReadingRow, type Role, validateAlertRule } from '@anythingiot/core';
-import { ingestReadings, insertAlert, schema } from '@anythingiot/db';
+import { type ReadingRow, type Role, validateAlertRule } from '@anythingiot/core';
+import { ingestReadings, schema } from '@anythingiot/db';
 import { createAlertRule, createDevice, getDevice } from '@anythingiot/services';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as page from '../app/routes/_app.devices.$deviceId';
+import { seedAlert } from './alert-fixtures';
+import { fingerprint } from './fingerprint';
 import { type Company, useDashboard } from './harness';
 
 const t = useDashboard();
@@ -48,31 +50,20 @@ async function seedDay(company: Company, deviceId: string) {
   }
 }
 
-async function seedAlert(company: Company, deviceId: string, facilityId: string, from: number) {
-  const meta = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
-  await insertAlert(
+/** A half-hour excursion from `from`, at 11 °C, as the evaluator records it. */
+const seedExcursion = (deviceId: string, from: number) =>
+  seedAlert(
     t.db,
-    company.tenantId,
+    t.a.tenantId,
+    { id: deviceId, facilityId: t.a.facilityIds[0] },
     {
-      id: newId('alert'),
-      deviceId,
-      facilityId,
-      kind: 'excursion',
-      ruleId: null,
-      excursionId: null,
-      metric: 'temperature',
-      severity: 'critical',
       title: 'Temperature above 8 °C',
       startedAt: new Date(from),
       endedAt: new Date(from + 30 * MINUTE),
       alertAt: new Date(from + 15 * MINUTE),
-      retrospective: false,
-      dataGap: false,
       peak: 11,
     },
-    meta,
   );
-}
 
 beforeAll(async () => {
   inFacility1 = await seedDevice(t.a, t.a.facilityIds[0], 'Vaccine fridge 1');
@@ -113,13 +104,13 @@ beforeAll(async () => {
       }),
     },
   });
-  await seedAlert(t.a, inFacility1, t.a.facilityIds[0], warmFrom);
+  await seedExcursion(inFacility1, warmFrom);
   // Outside the last 24 h, inside the last 7 days.
-  await seedAlert(t.a, inFacility1, t.a.facilityIds[0], now - 30 * HOUR);
+  await seedExcursion(inFacility1, now - 30 * HOUR);
 });
 
-/** What a device looks like to its company's owner: to prove nothing was written. */
-async function snapshot(id: string) {
+/** A device as its company's owner sees it. */
+async function deviceOf(id: string) {
   const { device, credentials } = await getDevice({ ctx: owner(), input: { id } });
   return {
     name: device.name,
@@ -128,6 +119,12 @@ async function snapshot(id: string) {
     status: device.status,
     credentials: credentials.length,
   };
+}
+
+/** Every row the actions could write (audit log included) and the device's secrets. */
+async function snapshot(id: string) {
+  const { credentials } = await getDevice({ ctx: owner(), input: { id } });
+  return { rows: await fingerprint(t.db), credentials };
 }
 
 describe('device page loader', () => {
@@ -418,7 +415,7 @@ describe('device page actions', () => {
     );
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ intent: 'update', saved: true });
-    expect(await snapshot(inFacility2)).toMatchObject({
+    expect(await deviceOf(inFacility2)).toMatchObject({
       name: 'Warehouse probe 2',
       tags: ['ambient', 'dock'],
       facilityId: t.a.facilityIds[0],
@@ -471,7 +468,7 @@ describe('device page actions', () => {
     const res = await post('manager', inFacility2, { intent: 'revoke', confirm: 'yes' });
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ intent: 'revoke', revoked: true });
-    expect((await snapshot(inFacility2)).status).toBe('revoked');
+    expect((await deviceOf(inFacility2)).status).toBe('revoked');
 
     const again = await post('admin', inFacility2, { intent: 'revoke', confirm: 'yes' });
     expect(again.status).toBe(409);

@@ -10,6 +10,7 @@ import {
 } from '@anythingiot/core';
 import type { Device, DevicePatch } from '@anythingiot/db';
 import {
+  type Connectivity,
   getDevice,
   getReadings,
   getTenantPreferences,
@@ -37,7 +38,7 @@ import {
   useSubmit,
 } from '@remix-run/react';
 import { AreaChart, Badge, Card, type CustomTooltipProps } from '@tremor/react';
-import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useRef } from 'react';
 import {
   axisLabel,
   buildChart,
@@ -61,6 +62,8 @@ import {
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '~/ui/alerts';
+import { CONNECTIVITY } from '~/ui/connectivity';
+import { CopyButton } from '~/ui/copy-button';
 import chartStyles from '~/ui/device-chart.css?url';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
 import { fieldError, problemOf } from '~/ui/problem';
@@ -286,8 +289,6 @@ function formatSummaryValue(
   return display.unit ? `${shown} ${display.unit}` : shown;
 }
 
-type DeviceState = 'revoked' | 'waiting' | 'offline' | 'online';
-
 /**
  * Online while the device reports within its expected interval × the api's offline factor and
  * no offline alert is under way (the sweep's judgement, so the two never disagree for long).
@@ -297,7 +298,7 @@ function deviceState(
   lastOffline: { endedAt: Date | null; status: string } | undefined,
   now: number,
   factor: number,
-): DeviceState {
+): Connectivity {
   if (device.status === 'revoked') return 'revoked';
   if (!device.lastSeenAt) return 'waiting';
   const ongoing = lastOffline && lastOffline.endedAt === null && lastOffline.status !== 'resolved';
@@ -449,17 +450,10 @@ async function refused(err: unknown, app: Member['app'], intent: Intent) {
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type History = Extract<Data['history'], { ok: true }>;
 
-const STATE = {
-  online: { color: 'emerald', label: 'Online' },
-  offline: { color: 'red', label: 'Offline' },
-  waiting: { color: 'gray', label: 'Never reported' },
-  revoked: { color: 'gray', label: 'Revoked' },
-} as const;
-
 export default function DevicePage() {
   const data = useLoaderData<typeof loader>();
   const { device } = data;
-  const state = STATE[data.state];
+  const state = CONNECTIVITY[data.state];
   const manage = data.can.write || data.can.rotate || data.can.revoke;
   return (
     <div className="space-y-6">
@@ -789,7 +783,7 @@ function StatusCard({ data }: { data: Data }) {
       <h2 className="text-base font-semibold text-gray-900">Status</h2>
       <dl className="mt-3 space-y-2 text-sm">
         <Row label="State">
-          <Badge color={STATE[data.state].color}>{STATE[data.state].label}</Badge>
+          <Badge color={CONNECTIVITY[data.state].color}>{CONNECTIVITY[data.state].label}</Badge>
         </Row>
         <Row label="Last seen">
           {data.lastSeen ? (
@@ -1020,7 +1014,6 @@ function NewSecret({
   previousValidUntil: string;
   grace: number;
 }) {
-  const [copied, setCopied] = useState(false);
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -1042,19 +1035,7 @@ function NewSecret({
         >
           {secret}
         </code>
-        <button
-          type="button"
-          className="rounded-md bg-white px-3 py-1.5 text-sm font-semibold ring-1 ring-gray-300 hover:bg-gray-50"
-          onClick={async () => {
-            await navigator.clipboard.writeText(secret);
-            setCopied(true);
-          }}
-        >
-          Copy
-        </button>
-        <span role="status" className="text-sm text-emerald-700">
-          {copied ? 'Copied.' : ''}
-        </span>
+        <CopyButton text={secret} label="Copy" done="Secret copied." name="new secret" />
       </div>
       <p className="mt-2 text-sm text-amber-900">
         {grace === 0

@@ -8,6 +8,7 @@ import {
   type Resolution,
   type RuleCondition,
 } from '@anythingiot/core';
+import { offsetAt } from './zoned-date.server';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -78,45 +79,15 @@ export function localInputToUtc(value: string, timeZone: string): number | undef
     return undefined;
   }
   // The zone's offset at that wall time; a second pass settles the hours around a DST change.
-  let utc = wall - offsetMs(wall, timeZone);
-  utc = wall - offsetMs(utc, timeZone);
+  let utc = wall - offsetAt(wall, timeZone);
+  utc = wall - offsetAt(utc, timeZone);
   return utc;
 }
 
 /** Unix ms → `2026-11-23T14:05` in `timeZone`, for a datetime-local input. */
 export function utcToLocalInput(ms: number, timeZone: string): string {
-  const p = zonedParts(ms, timeZone);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
-}
-
-function zonedParts(ms: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: get('second'),
-  };
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms`. */
-function offsetMs(ms: number, timeZone: string): number {
-  const p = zonedParts(ms, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(ms / 1_000) * 1_000;
+  // The wall clock there, read through UTC getters.
+  return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 16);
 }
 
 // --- Thresholds -------------------------------------------------------------------------------

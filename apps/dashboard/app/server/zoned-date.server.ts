@@ -1,5 +1,5 @@
 /** The offset (ms) of `timeZone` from UTC at the instant `utcMs`. */
-function offsetAt(utcMs: number, timeZone: string): number {
+export function offsetAt(utcMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
