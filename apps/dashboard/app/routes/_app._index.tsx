@@ -189,7 +189,7 @@ function EmptyState({ data }: { data: Data }) {
         <div className="mt-4 flex flex-wrap gap-3">
           {data.canCreateFacility ? (
             <Link
-              to="/facilities/new"
+              to="/facilities#create-facility"
               className="rounded-md bg-blue-700 px-4 py-2 text-sm font-semibold text-white hover:bg-blue-800"
             >
               Create a facility
