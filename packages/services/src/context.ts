@@ -1,5 +1,5 @@
 import type { Actor, ApiKeyScope, Keyring } from '@anythingiot/core';
-import type { Database } from '@anythingiot/db';
+import type { Command, Database } from '@anythingiot/db';
 
 /**
  * A cache that can forget a key: Upstash's `Redis` fits as it is. Only deletion is needed (the
@@ -17,6 +17,18 @@ export type ServicePorts = {
   redis?: ForgettingCache;
   /** One structured log line, e.g. a degraded dependency. */
   log?(event: Record<string, unknown>): void;
+  /** Where committed commands are announced; absent: only the device's next post finds them. */
+  commands?: CommandNotifier;
+};
+
+/**
+ * What happens outside the database once commands are committed (the api wires it): new ones
+ * get their expiry scheduled and are pushed to the device if it is connected; every status
+ * change is shown to dashboards. Failures are logged by the caller, never fail the change.
+ */
+export type CommandNotifier = {
+  created(commands: Command[]): Promise<void>;
+  changed(commands: Command[]): Promise<void>;
 };
 
 /**
@@ -36,6 +48,18 @@ export type TenantCtx = {
    */
   facilityIds: readonly string[] | null;
   requestId: string;
+  db: Database;
+  ports: ServicePorts;
+};
+
+/**
+ * A device acting for itself (acknowledging, reporting, receiving commands): tenant and device
+ * come from its verified credential (an ingest signature, a room connect token).
+ */
+export type DeviceCtx = {
+  tenantId: string;
+  deviceId: string;
+  requestId: string | null;
   db: Database;
   ports: ServicePorts;
 };

@@ -19,8 +19,23 @@ export {
   MAX_EXPORT_ROWS,
 } from './audit/export-audit-csv.js';
 export { type AuditEntry, type AuditQuery, listAuditLog } from './audit/list-audit-log.js';
+export { commandNotFound } from './commands/command-errors.js';
+export { createCommand } from './commands/create-command.js';
+export { createFacilityCommands } from './commands/create-facility-commands.js';
+export {
+  type CommandReportOutcome,
+  claimCommands,
+  MAX_COMMANDS_PER_DELIVERY,
+  reportCommands,
+  toDelivered,
+} from './commands/device-commands.js';
+export { EXPIRY_BATCH, expireCommands } from './commands/expire-commands.js';
+export { getCommand } from './commands/get-command.js';
+export { listDeviceCommands } from './commands/list-device-commands.js';
 export {
   auditMeta,
+  type CommandNotifier,
+  type DeviceCtx,
   type ForgettingCache,
   type ServicePorts,
   type TenantCtx,

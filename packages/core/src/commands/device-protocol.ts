@@ -77,8 +77,8 @@ export const DeviceFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type DeviceFrame = z.infer<typeof DeviceFrameSchema>;
 
-/** Server → device frames. */
-export type ServerFrame =
+/** Server → device frames (the tenant rooms' dashboard frames are `ServerFrame`). */
+export type DeviceServerFrame =
   | { type: 'command'; payload: DeliveredCommand }
   | {
       type: 'telemetry_ack';
@@ -104,7 +104,7 @@ export type ServerFrame =
 
 export type FrameParse =
   | { ok: true; frame: DeviceFrame }
-  | { ok: false; id?: string; error: Extract<ServerFrame, { type: 'error' }>['payload'] };
+  | { ok: false; id?: string; error: Extract<DeviceServerFrame, { type: 'error' }>['payload'] };
 
 /**
  * Parses one text frame. Every failure names the field (`type`, `payload.commandId`, …) so a

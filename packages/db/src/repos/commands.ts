@@ -132,12 +132,15 @@ export function commandRepo(db: Database, tenantId: string, scope: FacilityScope
     /**
      * Creates commands in one transaction, each audited. An idempotency key already used for
      * the same device yields the existing command (`created: false`) instead of a second one,
-     * also when two requests with the key race (the unique index decides).
+     * also when two requests with the key race (the unique index decides). `onExisting` may
+     * throw to refuse such a command (e.g. the key was used for a different one): then nothing
+     * of the batch is written.
      */
     create(
       inputs: NewCommand[],
       meta: Meta,
       now: Date,
+      onExisting?: (existing: Command, input: NewCommand) => void,
     ): Promise<{ command: Command; created: boolean }[]> {
       if (inputs.length === 0) return Promise.resolve([]);
       return db.transaction(async (tx) => {
@@ -165,6 +168,7 @@ export function commandRepo(db: Database, tenantId: string, scope: FacilityScope
             ? await byKey(tx, tenantId, input.deviceId, input.idempotencyKey)
             : undefined;
           if (!existing) throw new Error('command insert returned no row');
+          onExisting?.(existing, input);
           out.push({ command: existing, created: false });
         }
         return out;
