@@ -51,6 +51,8 @@ export type DevstackSecrets = {
   resendApiKey: string;
   smsToken: string;
   secretsKeyring: string;
+  /** Signs the dashboards' room tokens (api and dashboard share it). */
+  realtimeTokenSecret: string;
 };
 
 export type Devstack = {
@@ -90,6 +92,7 @@ export function randomSecrets(): DevstackSecrets {
     resendApiKey: r('re_'),
     smsToken: r('sms_'),
     secretsKeyring: `1:${randomBytes(32).toString('base64')}`,
+    realtimeTokenSecret: r('rts_'),
   };
 }
 
@@ -193,6 +196,7 @@ export function workerEnv(stack: {
     RESEND_API_KEY: stack.secrets.resendApiKey,
     RESEND_BASE_URL: stack.catcher.url,
     SECRETS_KEYRING: stack.secrets.secretsKeyring,
+    REALTIME_TOKEN_SECRET: stack.secrets.realtimeTokenSecret,
     API_PUBLIC_URL: stack.apiUrl ?? DEFAULT_API_URL,
     APP_URL: DEFAULT_APP_URL,
     EMAIL_FROM: 'AnythingIoT Alerts <alerts@anythingiot.test>',

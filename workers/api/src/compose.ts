@@ -1,4 +1,4 @@
-import { type Keyring, parseKeyring } from '@anythingiot/core';
+import { type Keyring, type LivePublisher, noLivePublisher, parseKeyring } from '@anythingiot/core';
 import { createDb, createSqlOverHttp, dbConfigFromEnv, type SqlOverHttp } from '@anythingiot/db';
 import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
@@ -12,6 +12,8 @@ export type RuntimeExtras = {
   /** Only Node 20 needs this (no global WebSocket); never set inside the Worker bundle. */
   webSocketConstructor?: unknown;
   log?: (event: LogEvent) => void;
+  /** Where committed changes are announced; the Worker entry passes its room binding's. */
+  live?: LivePublisher;
 };
 
 /** The composition root: production clients configured from the parsed environment. */
@@ -63,6 +65,7 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
     }),
     log: extras.log ?? ((event) => console.log(JSON.stringify(event))),
     now: () => Date.now(),
+    live: extras.live ?? noLivePublisher,
     keyring: () => {
       keyring ??= parseKeyring(env.SECRETS_KEYRING);
       return keyring;

@@ -1,4 +1,4 @@
-import type { Keyring, NotificationChannels } from '@anythingiot/core';
+import type { Keyring, LivePublisher, NotificationChannels } from '@anythingiot/core';
 import type { Database, DbHandle, SqlOverHttp } from '@anythingiot/db';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
@@ -32,6 +32,11 @@ export type AppDeps = {
   qstashReceiver: Pick<QStashReceiver, 'verify'>;
   log(event: LogEvent): void;
   now(): number;
+  /**
+   * The tenant rooms (dashboards' live data): the room Durable Object in the Worker, a no-op
+   * where there are no rooms (Deno), a recorder in Node tests. Call only after a commit.
+   */
+  live: LivePublisher;
   /** Device-secret keys, parsed once on first use (Web Crypto import is async). */
   keyring(): Promise<Keyring>;
   ingest: { timestampWindowMs: number; ratePerMinute: number };

@@ -32,6 +32,11 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   DELIVERY_RETRY_DELAY: z.string().min(1).default('min(3600000, 10000 * pow(2, retried))'),
   /** AES-GCM keys for device secrets at rest: "1:<base64 32 bytes>,2:…"; the newest encrypts. */
   SECRETS_KEYRING: z.string().min(1),
+  /**
+   * HMAC key of the tenant rooms' tokens (at least 32 characters): the dashboard signs with it,
+   * the rooms verify. The same value must be set for the dashboard Worker.
+   */
+  REALTIME_TOKEN_SECRET: z.string().min(32),
   /** How far X-Timestamp may be from the server clock (replay window), seconds. */
   INGEST_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Posts per device per minute before 429. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMAND_STATUSES } from '../commands/lifecycle.js';
 
 /**
  * The live protocol between a tenant room and its dashboards. Every frame carries `v`; a
@@ -71,14 +72,6 @@ export const AlertEventSchema = z.object({
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
-export const COMMAND_STATUSES = [
-  'pending',
-  'sent',
-  'acknowledged',
-  'completed',
-  'failed',
-  'expired',
-] as const;
 export const CommandStatusEventSchema = z.object({
   type: z.literal('command_status'),
   commandId: id,
@@ -116,7 +109,7 @@ export const LiveEventBatchSchema = z.array(LiveEventSchema).max(MAX_EVENTS_PER_
  */
 export type LiveEventFrame = LiveEvent & { v: typeof LIVE_PROTOCOL_VERSION; seq: number };
 
-export type HelloFrame = {
+export type LiveHelloFrame = {
   v: typeof LIVE_PROTOCOL_VERSION;
   type: 'hello';
   tenantId: string;
@@ -127,7 +120,7 @@ export type HelloFrame = {
   /** Server time now. */
   at: number;
 };
-export type SubscribedFrame = {
+export type LiveSubscribedFrame = {
   v: typeof LIVE_PROTOCOL_VERSION;
   type: 'subscribed';
   /** The effective subscription (facility ids outside one's scope are left out). */
@@ -135,7 +128,7 @@ export type SubscribedFrame = {
   deviceIds: string[];
   expiresAt: number;
 };
-export type ErrorFrame = {
+export type LiveErrorFrame = {
   v: typeof LIVE_PROTOCOL_VERSION;
   type: 'error';
   code: 'invalid_message' | 'invalid_token' | 'forbidden';
@@ -144,15 +137,20 @@ export type ErrorFrame = {
   path?: string;
 };
 /** The room may have skipped messages for this connection: fetch from the API since `since`. */
-export type ResyncFrame = { v: typeof LIVE_PROTOCOL_VERSION; type: 'resync'; at: number };
+export type LiveResyncFrame = { v: typeof LIVE_PROTOCOL_VERSION; type: 'resync'; at: number };
 
-export type ServerFrame = LiveEventFrame | HelloFrame | SubscribedFrame | ErrorFrame | ResyncFrame;
+export type LiveServerFrame =
+  | LiveEventFrame
+  | LiveHelloFrame
+  | LiveSubscribedFrame
+  | LiveErrorFrame
+  | LiveResyncFrame;
 
 /** Most ids one subscription may name (a connection is one dashboard screen). */
 export const MAX_SUBSCRIPTION_IDS = 500;
 
 /** Client → server. */
-export const ClientFrameSchema = z.discriminatedUnion('type', [
+export const LiveClientFrameSchema = z.discriminatedUnion('type', [
   z.object({
     v: z.literal(LIVE_PROTOCOL_VERSION),
     type: z.literal('subscribe'),
@@ -173,4 +171,4 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
     token: z.string().min(1).max(4_096),
   }),
 ]);
-export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type LiveClientFrame = z.infer<typeof LiveClientFrameSchema>;

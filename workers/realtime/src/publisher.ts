@@ -1,0 +1,33 @@
+import type { LiveEvent, LivePublisher } from '@anythingiot/core';
+import type { TenantRoom } from './tenant-room.js';
+
+/** The RPC surface publishers use (structural, so this module never loads partyserver). */
+export type RoomNamespace<Id = unknown> = {
+  idFromName(name: string): Id;
+  get(id: Id): Pick<TenantRoom, 'publish'>;
+};
+
+/**
+ * The production publisher: one Durable Object RPC to the tenant's room per publish. Never
+ * throws — a failure is logged, because live updates must never fail the write behind them.
+ */
+export function roomPublisher<Id>(
+  namespace: RoomNamespace<Id>,
+  log: (event: Record<string, unknown>) => void,
+): LivePublisher {
+  return {
+    async publish(tenantId: string, events: readonly LiveEvent[]) {
+      if (events.length === 0) return;
+      try {
+        await namespace.get(namespace.idFromName(tenantId)).publish(events);
+      } catch (err) {
+        log({
+          warning: 'live_publish_failed',
+          tenantId,
+          events: events.length,
+          error: String(err),
+        });
+      }
+    },
+  };
+}
