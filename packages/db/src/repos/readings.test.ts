@@ -52,6 +52,7 @@ describe('ingestReadings', () => {
       status: 'stored',
       evaluate: false,
       commandsWaiting: false,
+      facilityId: null,
       accepted: 4,
       duplicates: 0,
     });
@@ -91,6 +92,7 @@ describe('ingestReadings', () => {
       status: 'stored',
       evaluate: false,
       commandsWaiting: false,
+      facilityId: null,
       accepted: 0,
       duplicates: 2,
     });
@@ -104,6 +106,7 @@ describe('ingestReadings', () => {
       status: 'stored',
       evaluate: false,
       commandsWaiting: false,
+      facilityId: null,
       accepted: 1,
       duplicates: 1,
     });

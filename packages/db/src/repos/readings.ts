@@ -56,6 +56,8 @@ export type IngestOutcome =
        * device with nothing waiting keeps its one round trip.
        */
       commandsWaiting: boolean;
+      /** The device's facility as the statement saw it: live updates are routed by it. */
+      facilityId: string | null;
     }
   | { status: 'refused'; reason: IngestRefusal };
 
@@ -77,6 +79,7 @@ type IngestRow = {
   rules_apply: boolean;
   offline_open: boolean;
   commands_waiting: boolean;
+  facility_id: string | null;
   open_gaps: {
     id: number;
     from_seq: number;
@@ -110,6 +113,7 @@ export async function ingestReadings(
       duplicates: 0,
       evaluate: false,
       commandsWaiting: false,
+      facilityId: null,
     };
   }
   const result = await query<IngestRow>(db, INGEST_SQL, [
@@ -131,6 +135,7 @@ export async function ingestReadings(
     duplicates: rows.length - row.accepted,
     evaluate: row.rules_apply || row.offline_open,
     commandsWaiting: row.commands_waiting,
+    facilityId: row.facility_id,
   };
   const points = rows.flatMap((r): SeqPoint[] =>
     r.seq === null ? [] : [{ seq: r.seq, ts: r.ts }],
@@ -307,6 +312,7 @@ with guard as (
 select (select count(*)::int from ins) as accepted,
        exists (select 1 from ok) as allowed,
        (select status from guard) as device_status,
+       (select facility_id from guard) as facility_id,
        (select credential_found from guard) as credential_found,
        (select revoked_at is not null from guard) as credential_revoked,
        c.prev_seq::text, c.prev_ts,
