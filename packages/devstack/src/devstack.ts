@@ -92,7 +92,8 @@ export function randomSecrets(): DevstackSecrets {
     resendApiKey: r('re_'),
     smsToken: r('sms_'),
     secretsKeyring: `1:${randomBytes(32).toString('base64')}`,
-    realtimeTokenSecret: r('rts_'),
+    // The api's env schema wants at least 32 characters (r() gives 28).
+    realtimeTokenSecret: `rts_${randomBytes(32).toString('base64url')}`,
   };
 }
 
