@@ -1,4 +1,4 @@
-import type { Actor, ApiKeyScope, Keyring } from '@anythingiot/core';
+import type { Actor, ApiKeyScope, Keyring, LivePublisher } from '@anythingiot/core';
 import type { Command, Database } from '@anythingiot/db';
 
 /**
@@ -19,6 +19,8 @@ export type ServicePorts = {
   log?(event: Record<string, unknown>): void;
   /** Where committed commands are announced; absent: only the device's next post finds them. */
   commands?: CommandNotifier;
+  /** The tenant's live room (dashboards): committed changes are announced there; absent, not. */
+  live?: LivePublisher;
 };
 
 /**

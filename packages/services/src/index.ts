@@ -65,5 +65,6 @@ export { getFacility } from './facilities/get-facility.js';
 export { listFacilities } from './facilities/list-facilities.js';
 export { updateFacility } from './facilities/update-facility.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
+export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
 export { getTenantPreferences } from './tenant/get-preferences.js';

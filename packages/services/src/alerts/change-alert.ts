@@ -9,6 +9,7 @@ import {
 } from '@anythingiot/core';
 import { type Alert, alertRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
+import { liveAlertEvent, transitionChange } from '../live/alert-events.js';
 import { alertNotFound } from './alert-errors.js';
 
 const changedMeanwhile = () =>
@@ -39,7 +40,13 @@ async function changeAlert(
     ...auditMeta(ctx),
     reason,
   });
-  if (updated) return updated;
+  if (updated) {
+    // Committed: dashboards showing the alert update live (a failed publish is only logged).
+    await ctx.ports.live?.publish(ctx.tenantId, [
+      liveAlertEvent(updated, transitionChange(alert.status, updated), ctx.ports.now()),
+    ]);
+    return updated;
+  }
   // Lost the race: answer from the state that won.
   const now = await repo.get(id);
   if (now) decide(now);

@@ -8,7 +8,7 @@ import {
   updateExcursion,
 } from '@anythingiot/db';
 import type { AppDeps } from '../deps.js';
-import { type EvaluationResult, evaluationCtx, raise } from './evaluate-readings.js';
+import { emptyEvaluation, evaluationCtx, raise } from './evaluate-readings.js';
 import { handOff } from './hand-off.js';
 import { type ExcursionCheckJob, publishExcursionCheck } from './jobs.js';
 
@@ -20,7 +20,7 @@ export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
  * and an early delivery re-schedules itself.
  */
 export async function checkExcursion(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
   db: Database,
   job: ExcursionCheckJob,
   requestId: string | null,
@@ -35,7 +35,7 @@ export async function checkExcursion(
   if (!device) return 'gone';
   if (!rule || rule.archivedAt || !rule.enabled) return 'rule_inactive';
 
-  const result: EvaluationResult = { raised: [], checks: [] };
+  const result = emptyEvaluation();
   let dueAt = alertDueAt(first, rule);
   const decision = await db.transaction(async (tx) => {
     await lockDeviceEvaluation(tx, t.deviceId);

@@ -6,6 +6,7 @@ import {
   conditionCleared,
   type Excursion,
   type ExcursionOptions,
+  type LiveEvent,
   newId,
   type Point,
   type ReadingRow,
@@ -38,15 +39,22 @@ import {
   unlinkMergedAlert,
   updateExcursion,
 } from '@anythingiot/db';
+import { liveAlertEvent, transitionChange } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
 
 export const EVALUATOR = { type: 'system' as const, id: 'alert-evaluator' };
 
-/** What the caller does after the evaluation committed: notify, and schedule due checks. */
+/**
+ * What the caller does after the evaluation committed: notify, schedule due checks, and tell
+ * the dashboards (alerts opened and cleared, a device back online).
+ */
 export type EvaluationResult = {
   raised: string[];
   checks: { excursionId: string; dueAt: number }[];
+  live: LiveEvent[];
 };
+
+export const emptyEvaluation = (): EvaluationResult => ({ raised: [], checks: [], live: [] });
 
 type Target = { tenantId: string; deviceId: string };
 export type EvaluationCtx = {
@@ -77,7 +85,7 @@ export async function evaluateReadings(
   db: Database,
   input: Target & { rows: readonly ReadingRow[]; requestId: string | null },
 ): Promise<EvaluationResult> {
-  const result: EvaluationResult = { raised: [], checks: [] };
+  const result = emptyEvaluation();
   const metrics = new Set(input.rows.map((r) => r.metric));
   const t = { tenantId: input.tenantId, deviceId: input.deviceId };
   const found = await deviceRulesContext(db, t.tenantId, t.deviceId, [...metrics]);
@@ -90,6 +98,13 @@ export async function evaluateReadings(
     await db.transaction((tx) =>
       clearAlert(evaluationCtx(tx, t, device, deps, input.requestId, result), alertId, back),
     );
+    result.live.push({
+      type: 'device_status',
+      deviceId: t.deviceId,
+      facilityId: device.facilityId,
+      status: 'online',
+      at: back,
+    });
   }
   const rules = resolveRulesForDevice(found.rules, {
     id: t.deviceId,
@@ -287,6 +302,7 @@ export async function raise(
   if (!alert) return;
   await linkExcursionAlert(ctx.tx, ctx.t, excursionId, alert.id);
   ctx.result.raised.push(alert.id);
+  ctx.result.live.push(liveAlertEvent(alert, 'opened', ctx.now.getTime()));
 }
 
 /**
@@ -311,9 +327,21 @@ export async function clearAlert(ctx: EvaluationCtx, alertId: string, endedAt: n
     system: EVALUATOR,
   });
   if (!transition) return;
-  await applyTransition(ctx.tx, ctx.t.tenantId, alertId, alert.version, transition, {
-    actor: EVALUATOR,
-    requestId: ctx.requestId,
-    endedAt: new Date(endedAt),
-  });
+  const updated = await applyTransition(
+    ctx.tx,
+    ctx.t.tenantId,
+    alertId,
+    alert.version,
+    transition,
+    {
+      actor: EVALUATOR,
+      requestId: ctx.requestId,
+      endedAt: new Date(endedAt),
+    },
+  );
+  if (updated) {
+    ctx.result.live.push(
+      liveAlertEvent(updated, transitionChange(alert.status, updated), ctx.now.getTime()),
+    );
+  }
 }

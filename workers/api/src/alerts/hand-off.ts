@@ -6,17 +6,19 @@ import type { EvaluationResult } from './evaluate-readings.js';
 import { publishExcursionCheck } from './jobs.js';
 
 /**
- * After an evaluation committed: start notifying for each raised alert and schedule the checks
- * of newly opened excursions. A failure here is logged, not thrown: the readings and alerts are
- * committed, and the sweep job publishes whatever is still unmarked a minute later.
+ * After an evaluation committed: start notifying for each raised alert, schedule the checks
+ * of newly opened excursions, and tell the tenant's dashboards. A failure here is logged, not
+ * thrown: the readings and alerts are committed, and the sweep job publishes whatever is still
+ * unmarked a minute later (live updates are best effort; dashboards catch up from the API).
  */
 export async function handOff(
-  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'log'>,
+  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
   db: Database,
   tenantId: string,
   result: EvaluationResult,
 ) {
   await Promise.all([
+    deps.live.publish(tenantId, result.live),
     ...result.raised.map(async (alertId) => {
       try {
         await startEscalation(deps, { tenantId, alertId });

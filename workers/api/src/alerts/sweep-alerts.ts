@@ -8,6 +8,7 @@ import {
   overdueExcursionChecks,
   silentDevices,
 } from '@anythingiot/db';
+import { liveAlertEvent } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
 import { startEscalation } from '../notify/start-escalation.js';
 import { checkExcursion } from './check-excursion.js';
@@ -27,7 +28,7 @@ export type SweepOutcome = { notified: number; checked: number; offline: number 
  * Everything it does is idempotent, so overlapping runs are harmless.
  */
 export async function sweepAlerts(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
   db: Database,
   requestId: string | null,
 ): Promise<SweepOutcome> {
@@ -73,7 +74,21 @@ export async function sweepAlerts(
       ),
     );
     if (!alert) continue; // another run raised it first
-    await handOff(deps, db, silent.tenantId, { raised: [alert.id], checks: [] });
+    const at = deps.now();
+    await handOff(deps, db, silent.tenantId, {
+      raised: [alert.id],
+      checks: [],
+      live: [
+        liveAlertEvent(alert, 'opened', at),
+        {
+          type: 'device_status',
+          deviceId: silent.deviceId,
+          facilityId: device.facilityId,
+          status: 'offline',
+          at,
+        },
+      ],
+    });
     outcome.offline++;
   }
   return outcome;
