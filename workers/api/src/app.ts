@@ -12,6 +12,11 @@ import { registerResolveAlert } from './routes/alerts/resolve.js';
 import { registerCreateApiKey } from './routes/api-keys/create.js';
 import { registerListApiKeys } from './routes/api-keys/list.js';
 import { registerRevokeApiKey } from './routes/api-keys/revoke.js';
+import { registerCreateCommand } from './routes/commands/create.js';
+import { registerCreateFacilityCommands } from './routes/commands/create-for-facility.js';
+import { registerGetCommand } from './routes/commands/get.js';
+import { registerListDeviceCommands } from './routes/commands/list.js';
+import { registerReportCommands } from './routes/commands/report.js';
 import { registerCreateDevice } from './routes/devices/create.js';
 import { registerGetDevice } from './routes/devices/get.js';
 import { registerListDevices } from './routes/devices/list.js';
@@ -24,6 +29,7 @@ import { registerHealthLive } from './routes/health/live.js';
 import { registerHealthReady } from './routes/health/ready.js';
 import { registerIngest } from './routes/ingest/post.js';
 import { registerAlertJobs } from './routes/jobs/alert-jobs.js';
+import { registerCommandExpiryJob } from './routes/jobs/command-expiry.js';
 import { registerEnsurePartitionsJob } from './routes/jobs/ensure-partitions.js';
 import { registerNotificationRoutes } from './routes/notifications/routes.js';
 
@@ -63,8 +69,11 @@ export function createApp(deps: AppDeps) {
   registerHealthLive(app);
   registerHealthReady(app);
   registerIngest(app);
+  // Before the /v1/devices/{id}/… routes, so `commands` is never taken for a device id.
+  registerReportCommands(app);
   registerEnsurePartitionsJob(app);
   registerAlertJobs(app);
+  registerCommandExpiryJob(app);
   registerCreateDevice(app);
   registerListDevices(app);
   registerGetDevice(app);
@@ -80,6 +89,10 @@ export function createApp(deps: AppDeps) {
   registerCreateApiKey(app);
   registerListApiKeys(app);
   registerRevokeApiKey(app);
+  registerCreateCommand(app);
+  registerCreateFacilityCommands(app);
+  registerListDeviceCommands(app);
+  registerGetCommand(app);
   registerNotificationRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

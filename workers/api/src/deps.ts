@@ -37,6 +37,11 @@ export type AppDeps = {
    * where there are no rooms (Deno), a recorder in Node tests. Call only after a commit.
    */
   live: LivePublisher;
+  /**
+   * The device rooms (downlink): asks a device's room to push what is due now, if the device is
+   * connected. Only the Worker has rooms; elsewhere commands wait for the device's next post.
+   */
+  downlink?: DeviceDownlink;
   /** Device-secret keys, parsed once on first use (Web Crypto import is async). */
   keyring(): Promise<Keyring>;
   ingest: { timestampWindowMs: number; ratePerMinute: number };
@@ -48,6 +53,9 @@ export type AppDeps = {
    */
   alerts: { offlineFactor: number };
 };
+
+/** Wakes a device's room to deliver its due commands (no-op when the device is not connected). */
+export type DeviceDownlink = { deliver(deviceId: string): Promise<void> };
 
 /** Per-request values handlers read from `c.var`. */
 export type AppVariables = {

@@ -5,7 +5,7 @@ import {
   parseKeyring,
   sealSecret,
 } from '@anythingiot/core';
-import { deviceRepo } from '@anythingiot/db';
+import { commandRepo, deviceRepo, facilityRepo } from '@anythingiot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './harness.js';
 import { seedNotificationResources } from './notify-fixtures.js';
@@ -23,6 +23,8 @@ type Ids = {
   apiKeyId: string;
   alertId: string;
   alertRuleId: string;
+  facilityId: string;
+  commandId: string;
 } & Awaited<ReturnType<typeof seedNotificationResources>>;
 
 export type SecuredRoute = {
@@ -42,7 +44,9 @@ export type SecuredRoute = {
     | 'webhookEndpoint'
     | 'delivery'
     | 'user'
-    | 'userNotification';
+    | 'userNotification'
+    | 'facility'
+    | 'command';
 };
 
 /**
@@ -62,12 +66,12 @@ export function securityMatrix(route: SecuredRoute) {
       t = await createTestApp('security');
       const a = await seedTenant(t.db, 'Tenant A');
       const b = await seedTenant(t.db, 'Tenant B');
-      const deviceIn = async (tenantId: string) => {
+      const deviceIn = async (tenantId: string, facilityId: string | null = null) => {
         const keyring = await parseKeyring(t.db.env.SECRETS_KEYRING ?? '');
         const sealed = await sealSecret(keyring, newDeviceSecret());
         return (
           await deviceRepo(t.db.handle.db, tenantId).create(
-            { name: 'fridge' },
+            { name: 'fridge', facilityId },
             sealed,
             keyring.current,
             {
@@ -76,6 +80,21 @@ export function securityMatrix(route: SecuredRoute) {
             },
           )
         ).id;
+      };
+      const system = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
+      // A facility with an active device in it, and a command for that device.
+      const placed = async (tenantId: string) => {
+        const facility = await facilityRepo(t.db.handle.db, tenantId).create(
+          { name: 'Berlin' },
+          system,
+        );
+        const deviceId = await deviceIn(tenantId, facility.id);
+        const [made] = await commandRepo(t.db.handle.db, tenantId).create(
+          [{ deviceId, type: 'ping', payload: {}, ttlSeconds: 3600, idempotencyKey: null }],
+          system,
+          new Date(),
+        );
+        return { facilityId: facility.id, commandId: made!.command.id };
       };
       const ownDevice = await deviceIn(a.tenantId);
       const ownAlert = (await seedAlert(t.db, a.tenantId, ownDevice)).id;
@@ -86,6 +105,7 @@ export function securityMatrix(route: SecuredRoute) {
         alertId: ownAlert,
         alertRuleId: (await seedAlertRule(t.db, a.tenantId)).id,
         ...(await seedNotificationResources(t.db, a.tenantId, ownAlert)),
+        ...(await placed(a.tenantId)),
       };
       const otherDevice = await deviceIn(b.tenantId);
       const otherAlert = (await seedAlert(t.db, b.tenantId, otherDevice)).id;
@@ -95,6 +115,7 @@ export function securityMatrix(route: SecuredRoute) {
         alertId: otherAlert,
         alertRuleId: (await seedAlertRule(t.db, b.tenantId)).id,
         ...(await seedNotificationResources(t.db, b.tenantId, otherAlert)),
+        ...(await placed(b.tenantId)),
       };
       keys.revoked = (await seedApiKey(t.db, a.tenantId, { revoked: true })).key;
       keys.expired = (await seedApiKey(t.db, a.tenantId, { expired: true })).key;
@@ -148,7 +169,9 @@ export function securityMatrix(route: SecuredRoute) {
       const pathOf = route.path;
       it("answers 404 for another tenant's resource, as if it did not exist", async () => {
         const foreignId = resourceId(otherTenant);
-        await expectRefused(own.key, 404, 'not_found', pathOf(foreignId));
+        // Facilities answer with their own reason code (shared with the dashboard).
+        const code = route.resource === 'facility' ? 'facility_not_found' : 'not_found';
+        await expectRefused(own.key, 404, code, pathOf(foreignId));
       });
     }
   });

@@ -76,7 +76,9 @@ export async function writableState(db: TestDatabase) {
             (select coalesce(max(updated_at), 'epoch')::text from notification_preferences) as preferences_updated,
             (select count(*) from deliveries) as deliveries,
             (select count(*) from in_app_notifications where read_at is null) as unread_notifications,
-            (select coalesce(max(updated_at), 'epoch')::text from devices) as devices_updated`,
+            (select coalesce(max(updated_at), 'epoch')::text from devices) as devices_updated,
+            (select count(*) from commands) as commands,
+            (select coalesce(sum(version), 0) from commands) as command_versions`,
   );
   return rows[0];
 }

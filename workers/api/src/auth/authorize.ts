@@ -1,17 +1,10 @@
 import { type ApiKeyScope, DomainError, hashApiKey, looksLikeApiKey } from '@anythingiot/core';
 import { findApiKeyAuth } from '@anythingiot/db';
-import type { ServicePorts, TenantCtx } from '@anythingiot/services';
+import type { TenantCtx } from '@anythingiot/services';
 import { createMiddleware } from 'hono/factory';
-import type { AppDeps, AppEnv } from '../deps.js';
+import type { AppEnv } from '../deps.js';
 import { fixedWindowExceeded } from '../lib/rate-limit.js';
-
-/** The slice of the api's deps the shared use cases get. */
-const servicePorts = (deps: AppDeps): ServicePorts => ({
-  keyring: () => deps.keyring(),
-  now: () => deps.now(),
-  redis: deps.redis,
-  log: (event) => deps.log(event),
-});
+import { servicePorts } from '../service-ports.js';
 
 const unauthenticated = (reason: string, message: string) =>
   new DomainError('UNAUTHENTICATED', message, { reason });

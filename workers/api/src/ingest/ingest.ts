@@ -1,4 +1,5 @@
 import {
+  type DeliveredCommand,
   DomainError,
   parseIngestBody,
   type RejectedReading,
@@ -8,11 +9,14 @@ import {
   type Database,
   type DeviceAuth,
   type DeviceCredentialAuth,
+  type IngestGuard,
   ingestReadings,
   pgErrorCode,
 } from '@anythingiot/db';
+import { claimCommands, toDelivered } from '@anythingiot/services';
 import { evaluateReadings } from '../alerts/evaluate-readings.js';
 import { handOff } from '../alerts/hand-off.js';
+import { deviceCtx } from '../commands/device-ctx.js';
 import type { AppDeps } from '../deps.js';
 import {
   forgetDeviceAuth,
@@ -36,8 +40,15 @@ export type IngestResult = {
   duplicates: number;
   rejected: RejectedReading[];
   serverTime: string;
-  commands: unknown[];
+  /** Commands waiting for the device, now marked sent (at least once: it dedupes by id). */
+  commands: DeliveredCommand[];
 };
+
+/** A device whose signature verified, and the credential that verified it. */
+export type AuthenticatedDevice = { tenantId: string; deviceId: string; guard: IngestGuard };
+
+/** What storing one batch came to; `commandsWaiting` from the same statement. */
+export type StoredBatch = Omit<IngestResult, 'commands'> & { commandsWaiting: boolean };
 
 const unauthenticated = (reason: string, message: string) =>
   new DomainError('UNAUTHENTICATED', message, { reason });
@@ -58,7 +69,59 @@ export async function ingest(
   db: () => Database,
   input: IngestInput,
 ): Promise<IngestResult> {
-  const { deviceId, timestamp, signature, rawBody } = input;
+  const device = await authenticateDevice(deps, db, { ...input, signedBytes: input.rawBody });
+  const { commandsWaiting, ...stored } = await storeBatch(
+    deps,
+    db,
+    device,
+    decodeUtf8(input.rawBody),
+    input.requestId ?? null,
+  );
+  const commands = commandsWaiting
+    ? await deliverCommands(deps, db, device, input.requestId ?? null)
+    : [];
+  return { ...stored, commands };
+}
+
+/**
+ * The commands due for the device, marked sent, for its answer. The readings are committed
+ * whatever happens here: a failure is logged and the commands wait for the next post.
+ */
+async function deliverCommands(
+  deps: AppDeps,
+  db: () => Database,
+  device: AuthenticatedDevice,
+  requestId: string | null,
+): Promise<DeliveredCommand[]> {
+  try {
+    const claimed = await claimCommands({
+      ctx: deviceCtx(deps, db(), device, requestId),
+      input: { immediately: false },
+    });
+    return claimed.map(toDelivered);
+  } catch (err) {
+    deps.log({ warning: 'commands_not_delivered', deviceId: device.deviceId, error: String(err) });
+    return [];
+  }
+}
+
+/**
+ * Authenticates a signed device request — an ingest post, a command report, a room connect
+ * token: the signature over `signedBytes` and `timestamp` with one of the device's secrets, the
+ * timestamp window, the per-device rate and the replay guard. Throws UNAUTHENTICATED (with the
+ * reason) or RATE_LIMITED; unknown device and wrong signature answer alike.
+ */
+export async function authenticateDevice(
+  deps: AppDeps,
+  db: () => Database,
+  input: {
+    deviceId: string | undefined;
+    timestamp: string | undefined;
+    signature: string | undefined;
+    signedBytes: Uint8Array | string;
+  },
+): Promise<AuthenticatedDevice> {
+  const { deviceId, timestamp, signature } = input;
   if (!deviceId || !timestamp || !signature) {
     throw new DomainError('BAD_REQUEST', 'X-Device-Id, X-Timestamp and X-Signature are required.', {
       reason: 'missing_headers',
@@ -97,8 +160,23 @@ export async function ingest(
   if (admission.replayed) {
     throw unauthenticated('replayed', 'This signed request was already received.');
   }
+  return { tenantId, deviceId, guard };
+}
 
-  const text = decodeUtf8(rawBody);
+/**
+ * Validates, normalises and stores one batch of an authenticated device, then judges its rules:
+ * the HTTP post and the room's telemetry frame both come here, so both store and validate
+ * alike. Returns only once the readings are committed (and rules evaluated).
+ */
+export async function storeBatch(
+  deps: AppDeps,
+  db: () => Database,
+  device: AuthenticatedDevice,
+  text: string,
+  requestId: string | null,
+): Promise<StoredBatch> {
+  const { tenantId, deviceId, guard } = device;
+  const now = deps.now();
   const batch = parseIngestBody(text, now);
   if (batch.rows.length === 0) {
     throw new DomainError('VALIDATION', 'No reading in the batch is valid.', {
@@ -135,7 +213,7 @@ export async function ingest(
         tenantId,
         deviceId,
         rows: batch.rows,
-        requestId: input.requestId ?? null,
+        requestId,
       }),
     );
     await handOff(deps, db(), tenantId, evaluation);
@@ -145,7 +223,7 @@ export async function ingest(
     duplicates: outcome.duplicates,
     rejected: batch.rejected,
     serverTime: new Date(deps.now()).toISOString(),
-    commands: [],
+    commandsWaiting: outcome.commandsWaiting,
   };
 }
 
@@ -159,7 +237,7 @@ const revoked = () => unauthenticated('revoked', 'This device has been revoked.'
 async function verifiedCredential(
   deps: AppDeps,
   auth: DeviceAuth,
-  input: IngestInput,
+  input: { timestamp?: string; signature?: string; signedBytes: Uint8Array | string },
 ): Promise<DeviceCredentialAuth | undefined> {
   if (auth.status !== 'active') return undefined;
   for (const credential of auth.credentials) {
@@ -167,7 +245,7 @@ async function verifiedCredential(
     if (
       await verifyDeviceSignature(
         secret,
-        input.rawBody,
+        input.signedBytes,
         input.timestamp as string,
         input.signature as string,
       )

@@ -1,5 +1,6 @@
 import type { Client } from '@upstash/qstash';
 import { ALERTS_SWEEP_PATH } from '../../alerts/jobs.js';
+import { COMMAND_EXPIRY_PATH } from '../../commands/jobs.js';
 import { ENSURE_PARTITIONS_PATH } from './ensure-partitions.js';
 
 /**
@@ -17,6 +18,13 @@ export const JOB_SCHEDULES = [
     scheduleId: 'anythingiot-alerts-sweep',
     path: ALERTS_SWEEP_PATH,
     // Every minute: offline detection and the safety net for lost publishes (sweep-alerts.ts).
+    cron: '* * * * *',
+  },
+  {
+    scheduleId: 'anythingiot-command-expiry',
+    path: COMMAND_EXPIRY_PATH,
+    // Every minute: each command's own expiry job is published when it is created; this one
+    // expires whatever a lost publish left overdue (no body: every tenant).
     cron: '* * * * *',
   },
 ] as const;
