@@ -11,6 +11,8 @@ export const DashboardEnvSchema = DbEnvSchema.extend(AccountsEnvSchema.shape).ex
   SECRETS_KEYRING: z.string().min(1),
   /** Where devices post (`${API_PUBLIC_URL}/v1/ingest`): shown in the ready-to-run snippet. */
   API_PUBLIC_URL: z.url(),
+  /** Signs the live rooms' tokens (/realtime-token); the api Worker's rooms verify with the same. */
+  REALTIME_TOKEN_SECRET: z.string().min(32),
   /** A device is offline after its expected interval × this without data (the api's setting). */
   OFFLINE_AFTER_INTERVALS: z.coerce.number().min(1).max(100).default(3),
 });
