@@ -70,11 +70,12 @@ export default function Overview() {
   );
 }
 
+// The colour is never the only signal: each state also has its words (the badge).
 const TILE_STATE = {
-  critical: { color: 'red', label: 'Critical alert' },
-  warning: { color: 'amber', label: 'Warning' },
-  info: { color: 'blue', label: 'Information' },
-  none: { color: 'emerald', label: 'All clear' },
+  critical: { color: 'red', label: 'Critical alert', tint: 'bg-red-50' },
+  warning: { color: 'amber', label: 'Warning', tint: 'bg-amber-50' },
+  info: { color: 'blue', label: 'Information', tint: '' },
+  none: { color: 'emerald', label: 'All clear', tint: '' },
 } as const;
 
 function FacilityTile({ tile, unit }: { tile: Data['tiles'][number]; unit: Data['unit'] }) {
@@ -90,7 +91,7 @@ function FacilityTile({ tile, unit }: { tile: Data['tiles'][number]; unit: Data[
     <Card
       decoration="left"
       decorationColor={state.color}
-      className="h-full"
+      className={`h-full ${state.tint}`}
       data-testid="facility-tile"
       data-state={tile.worstActiveSeverity ?? 'none'}
     >

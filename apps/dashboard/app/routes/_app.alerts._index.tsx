@@ -221,9 +221,9 @@ export default function AlertsCenter() {
           <Table className="rounded-lg bg-white shadow-sm ring-1 ring-gray-200">
             <TableHead>
               <TableRow>
+                <TableHeaderCell>Alert</TableHeaderCell>
                 <TableHeaderCell>Severity</TableHeaderCell>
                 <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Alert</TableHeaderCell>
                 <TableHeaderCell>Facility</TableHeaderCell>
                 <TableHeaderCell>Began</TableHeaderCell>
                 <TableHeaderCell>Raised</TableHeaderCell>
@@ -232,17 +232,7 @@ export default function AlertsCenter() {
             <TableBody>
               {data.alerts.map((a) => (
                 <TableRow key={a.id} data-testid="alert-row">
-                  <TableCell>
-                    <Badge color={SEVERITY_COLOR[a.severity as Severity]}>
-                      {SEVERITY_LABEL[a.severity as Severity]}
-                    </Badge>
-                  </TableCell>
-                  <TableCell>
-                    <Badge color={STATUS_COLOR[a.status as AlertStatus]}>
-                      {STATUS_LABEL[a.status as AlertStatus]}
-                    </Badge>
-                  </TableCell>
-                  <TableCell className="whitespace-normal">
+                  <TableCell className="min-w-[14rem] whitespace-normal">
                     <Link
                       to={`/alerts/${a.id}`}
                       className="font-medium text-blue-800 hover:underline"
@@ -252,6 +242,16 @@ export default function AlertsCenter() {
                     {a.retrospective ? (
                       <span className="block text-xs text-gray-500">Found in late data</span>
                     ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <Badge color={SEVERITY_COLOR[a.severity as Severity]}>
+                      {SEVERITY_LABEL[a.severity as Severity]}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    <Badge color={STATUS_COLOR[a.status as AlertStatus]}>
+                      {STATUS_LABEL[a.status as AlertStatus]}
+                    </Badge>
                   </TableCell>
                   <TableCell>{a.facility ?? '—'}</TableCell>
                   <TableCell>
