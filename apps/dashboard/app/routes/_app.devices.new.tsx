@@ -209,7 +209,7 @@ function Registered({ created }: { created: Created }) {
         title="Send readings with the TypeScript SDK (@anythingiot/sdk)"
         code={sdk}
         testId="snippet-sdk"
-        about="The client signs each post, buffers readings and retries; save as send-reading.mts."
+        about="The client signs each post, buffers readings and retries with backoff."
       />
       <p className="flex flex-wrap gap-6 text-sm">
         <Link to={`/devices/${created.id}`} className="text-blue-700 underline">

@@ -30,7 +30,8 @@ export function curlSnippet({ id, secret, ingestUrl }: Device): string {
 /** TypeScript with the SDK's device client (it signs, buffers, batches and retries). */
 export function sdkSnippet({ id, secret, ingestUrl }: Device): string {
   return [
-    `// npx tsx send-reading.mts  (with DEVICE_SECRET=${sh(secret)} in the environment)`,
+    `// Save as send-reading.mts and run:`,
+    `//   DEVICE_SECRET=${sh(secret)} npx tsx send-reading.mts`,
     `import { createDeviceClient } from '@anythingiot/sdk';`,
     ``,
     `const client = createDeviceClient({`,
