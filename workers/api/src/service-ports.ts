@@ -9,4 +9,5 @@ export const servicePorts = (deps: AppDeps): ServicePorts => ({
   redis: deps.redis,
   log: (event) => deps.log(event),
   commands: commandNotifier(deps),
+  live: deps.live,
 });

@@ -1,8 +1,10 @@
 import {
   type DeliveredCommand,
   DomainError,
+  type LiveEvent,
   parseIngestBody,
   type RejectedReading,
+  readingsEvent,
   verifyDeviceSignature,
 } from '@anythingiot/core';
 import {
@@ -47,8 +49,20 @@ export type IngestResult = {
 /** A device whose signature verified, and the credential that verified it. */
 export type AuthenticatedDevice = { tenantId: string; deviceId: string; guard: IngestGuard };
 
-/** What storing one batch came to; `commandsWaiting` from the same statement. */
-export type StoredBatch = Omit<IngestResult, 'commands'> & { commandsWaiting: boolean };
+/**
+ * What storing one batch came to; `commandsWaiting` from the same statement. `live` is for the
+ * tenant's room: the caller publishes it once the device has its answer (it is committed).
+ */
+export type StoredBatch = Omit<IngestResult, 'commands'> & {
+  commandsWaiting: boolean;
+  live: LiveEvent[];
+};
+
+/** The device's answer, and what to announce to the tenant's dashboards after sending it. */
+export type IngestAnswer = {
+  result: IngestResult;
+  live: { tenantId: string; events: LiveEvent[] };
+};
 
 const unauthenticated = (reason: string, message: string) =>
   new DomainError('UNAUTHENTICATED', message, { reason });
@@ -68,9 +82,9 @@ export async function ingest(
   /** Opened only when needed: a warm post's one statement goes over HTTP instead. */
   db: () => Database,
   input: IngestInput,
-): Promise<IngestResult> {
+): Promise<IngestAnswer> {
   const device = await authenticateDevice(deps, db, { ...input, signedBytes: input.rawBody });
-  const { commandsWaiting, ...stored } = await storeBatch(
+  const { commandsWaiting, live, ...stored } = await storeBatch(
     deps,
     db,
     device,
@@ -80,7 +94,10 @@ export async function ingest(
   const commands = commandsWaiting
     ? await deliverCommands(deps, db, device, input.requestId ?? null)
     : [];
-  return { ...stored, commands };
+  return {
+    result: { ...stored, commands },
+    live: { tenantId: device.tenantId, events: live },
+  };
 }
 
 /**
@@ -207,6 +224,7 @@ export async function storeBatch(
   // Rules are judged before the answer (ARCHITECTURE, data flow step 4): a 200 means stored
   // AND evaluated. If evaluation fails the device gets 503 and retries; its readings are then
   // duplicates, and evaluation runs again from the stored state, so no alert is ever skipped.
+  let judged: LiveEvent[] = [];
   if (outcome.evaluate) {
     const evaluation = await storage(() =>
       evaluateReadings(deps, db(), {
@@ -216,14 +234,29 @@ export async function storeBatch(
         requestId,
       }),
     );
-    await handOff(deps, db(), tenantId, evaluation);
+    // Its live events go out with the readings, after the answer (see StoredBatch.live).
+    await handOff(deps, db(), tenantId, { ...evaluation, live: [] });
+    judged = evaluation.live;
   }
+  // Only committed data is announced; a batch of nothing but duplicates changes nothing.
+  const readings =
+    outcome.accepted > 0
+      ? [
+          readingsEvent({
+            deviceId,
+            facilityId: outcome.facilityId,
+            acceptedAt: deps.now(),
+            rows: batch.rows,
+          }),
+        ]
+      : [];
   return {
     accepted: outcome.accepted,
     duplicates: outcome.duplicates,
     rejected: batch.rejected,
     serverTime: new Date(deps.now()).toISOString(),
     commandsWaiting: outcome.commandsWaiting,
+    live: [...readings, ...judged],
   };
 }
 
