@@ -166,9 +166,10 @@ describe('device page loader', () => {
     expect(history.excursions[0]).toMatchObject({ severity: 'critical', peak: '11.0 °C' });
     expect(history.summary).toMatchObject({ count: 23 * 60, max: '11.0 °C' });
     expect(history.summary.mkt).toMatch(/°C$/);
+    // Temperature first, whatever the alphabet says.
     expect(latest).toEqual([
+      expect.objectContaining({ metric: 'temperature', value: expect.stringMatching(/ °C$/) }),
       expect.objectContaining({ metric: 'humidity', value: '61.5 %RH' }),
-      expect.objectContaining({ metric: 'temperature' }),
     ]);
     expect(res.data.credentials).toMatchObject({ rotations: 0, graceUntil: [] });
     expect(JSON.stringify(res.data)).not.toMatch(/secret_?ciphertext|sealed/i);

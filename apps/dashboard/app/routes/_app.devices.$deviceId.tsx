@@ -42,6 +42,7 @@ import { createContext, useContext, useEffect, useRef } from 'react';
 import {
   axisLabel,
   buildChart,
+  byImportance,
   type Chart,
   formatMetric,
   fullLabel,
@@ -101,7 +102,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const { device } = detail;
   const { timeZone, temperatureUnit } = prefs;
   const url = new URL(args.request.url);
-  const metrics = detail.latest.map((l) => l.metric);
+  const latest = [...detail.latest].sort((a, b) => byImportance(a.metric, b.metric));
+  const metrics = latest.map((l) => l.metric);
   const metric =
     url.searchParams.get('metric') ??
     (metrics.includes('temperature') ? 'temperature' : metrics[0]) ??
@@ -109,6 +111,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const display = metricDisplay(metric, temperatureUnit);
   const { role } = member.principal;
   const facilityName = new Map(facilities.map((f) => [f.id, f.name]));
+  const when = dateLabel(timeZone);
 
   const history = await guard(member, async () => {
     try {
@@ -144,20 +147,20 @@ export async function loader(args: LoaderFunctionArgs) {
     state: deviceState(device, offline.items[0], now, member.app.env.OFFLINE_AFTER_INTERVALS),
     lastSeen: device.lastSeenAt ? formatDateTime(device.lastSeenAt.toISOString(), timeZone) : null,
     lastSeenAgo: device.lastSeenAt ? ago(now - device.lastSeenAt.getTime()) : null,
-    latest: detail.latest.map((l) => {
+    latest: latest.map((l) => {
       const d = metricDisplay(l.metric, temperatureUnit);
       return {
         metric: l.metric,
         label: d.label,
         value: formatMetric(l.metric, l.value, d),
-        at: formatDateTime(l.ts.toISOString(), timeZone),
+        at: when(l.ts),
       };
     }),
     openSeqGaps: detail.openSeqGaps.map((g) => ({
       from: g.fromSeq,
       to: g.toSeq,
       missing: g.toSeq - g.fromSeq + 1,
-      between: `${formatDateTime(g.afterTs.toISOString(), timeZone)} – ${formatDateTime(g.beforeTs.toISOString(), timeZone)}`,
+      between: `${when(g.afterTs)} – ${when(g.beforeTs)}`,
     })),
     credentials: credentialInfo(detail.credentials, now, timeZone),
     metrics: metrics.map((m) => ({ metric: m, label: metricDisplay(m, temperatureUnit).label })),
@@ -245,12 +248,13 @@ async function loadHistory(
     fullLabel: fullLabel(prefs.timeZone),
   });
   const s = series.summary;
+  const when = dateLabel(prefs.timeZone);
   const fmt = (v: number) => formatSummaryValue(metric, v, display);
   return {
     from: query.from,
     to: query.to,
-    fromLabel: formatDateTime(new Date(query.from).toISOString(), prefs.timeZone),
-    toLabel: formatDateTime(new Date(query.to).toISOString(), prefs.timeZone),
+    fromLabel: when(query.from),
+    toLabel: when(query.to),
     resolution: series.resolution,
     resolutionLabel: RESOLUTION_LABEL[series.resolution],
     truncated: series.truncated,
@@ -270,8 +274,8 @@ async function loadHistory(
       title: a.title,
       severity: a.severity,
       status: a.status,
-      start: formatDateTime(a.startedAt.toISOString(), prefs.timeZone),
-      end: a.endedAt ? formatDateTime(a.endedAt.toISOString(), prefs.timeZone) : null,
+      start: when(a.startedAt),
+      end: a.endedAt ? when(a.endedAt) : null,
       duration: ago((a.endedAt?.getTime() ?? query.to) - a.startedAt.getTime()),
       peak: a.peak === null ? null : fmt(a.peak),
     })),
@@ -313,7 +317,7 @@ function credentialInfo(
   now: number,
   timeZone: string,
 ) {
-  const at = (d: Date) => formatDateTime(d.toISOString(), timeZone);
+  const at = dateLabel(timeZone);
   const [current, ...older] = credentials;
   const inGrace = older.filter(
     (c) => c.revokedAt === null && c.validUntil !== null && c.validUntil.getTime() > now,
@@ -325,6 +329,12 @@ function credentialInfo(
     revoked: current?.revokedAt ? at(current.revokedAt) : null,
     graceUntil: inGrace.map((c) => at(c.validUntil!)),
   };
+}
+
+/** Dates (Date or Unix ms) as the page shows them: "23 Nov 2026, 14:05" in the tenant's zone. */
+function dateLabel(timeZone: string) {
+  const format = fullLabel(timeZone);
+  return (at: Date | number) => format(typeof at === 'number' ? at : at.getTime());
 }
 
 /** "3 min", "2 h 5 min", "4 d 3 h": a span for people. */
@@ -497,15 +507,15 @@ export default function DevicePage() {
         </div>
       </header>
 
+      <LatestValues data={data} />
+
       <HistoryCard data={data} />
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <LatestCard data={data} />
         <StatusCard data={data} />
         <CredentialCard data={data} />
+        {data.history.ok ? <ExcursionsCard history={data.history} /> : null}
       </div>
-
-      {data.history.ok ? <ExcursionsCard history={data.history} /> : null}
 
       {manage ? <ManageSection data={data} /> : null}
     </div>
@@ -752,26 +762,38 @@ function Stat({ label, value, hint }: { label: string; value: string | undefined
   );
 }
 
-function LatestCard({ data }: { data: Data }) {
+function LatestValues({ data }: { data: Data }) {
   return (
-    <Card>
-      <h2 className="text-base font-semibold text-gray-900">Latest values</h2>
+    <section aria-labelledby="latest-heading">
+      <h2 id="latest-heading" className="sr-only">
+        Latest values
+      </h2>
       {data.latest.length === 0 ? (
-        <p className="mt-3 text-sm text-gray-500">No readings yet.</p>
+        <Card>
+          <p className="text-sm text-gray-500">No readings yet.</p>
+        </Card>
       ) : (
-        <dl className="mt-3 divide-y divide-gray-100" data-testid="latest-values">
+        <dl
+          className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6"
+          data-testid="latest-values"
+        >
           {data.latest.map((l) => (
-            <div key={l.metric} className="flex items-baseline justify-between gap-3 py-2">
+            <div
+              key={l.metric}
+              className="rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-gray-200"
+            >
               <dt className="text-sm text-gray-600">{l.label}</dt>
-              <dd className="text-right">
-                <span className="text-lg font-semibold tabular-nums text-gray-900">{l.value}</span>
+              <dd>
+                <span className="block text-xl font-semibold tabular-nums text-gray-900">
+                  {l.value}
+                </span>
                 <span className="block text-xs text-gray-500">{l.at}</span>
               </dd>
             </div>
           ))}
         </dl>
       )}
-    </Card>
+    </section>
   );
 }
 

@@ -354,11 +354,18 @@ export type MetricDisplay = {
 const same = (value: number) => value;
 const METRICS: Record<string, Omit<MetricDisplay, 'convert'>> = {
   humidity: { label: 'Humidity', unit: '%RH', decimals: 1 },
-  door: { label: 'Door open', unit: '', decimals: 2 },
+  door: { label: 'Door', unit: '', decimals: 2 },
   power: { label: 'Power', unit: 'W', decimals: 0 },
   battery: { label: 'Battery', unit: '%', decimals: 0 },
   rssi: { label: 'Signal', unit: 'dBm', decimals: 0 },
 };
+
+/** Metrics in the order people look for them; custom ones after, by name. */
+export function byImportance(a: string, b: string): number {
+  const order = ['temperature', ...Object.keys(METRICS)];
+  const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
 
 /** Temperatures in the tenant's unit (stored in °C); the other metrics as stored. */
 export function metricDisplay(metric: string, temperatureUnit: 'C' | 'F'): MetricDisplay {

@@ -2,6 +2,7 @@ import { isDomainError } from '@anythingiot/core';
 import { describe, expect, it } from 'vitest';
 import {
   buildChart,
+  byImportance,
   localInputToUtc,
   markExcursions,
   parseHistoryQuery,
@@ -141,6 +142,21 @@ describe('buildChart', () => {
       fullLabel: label,
     });
     expect(chart.categories).toEqual(['Humidity']);
+  });
+});
+
+describe('byImportance', () => {
+  it('puts temperature first, the known metrics next, custom ones last by name', () => {
+    const metrics = ['rssi', 'co2', 'battery', 'humidity', 'temperature', 'door', 'altitude'];
+    expect(metrics.sort(byImportance)).toEqual([
+      'temperature',
+      'humidity',
+      'door',
+      'battery',
+      'rssi',
+      'altitude',
+      'co2',
+    ]);
   });
 });
 
