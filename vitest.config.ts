@@ -69,6 +69,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'realtime',
+          root: 'workers/realtime',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['../../packages/devstack/src/testing/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'sdk',
           root: 'packages/sdk',
           include: ['src/**/*.test.ts'],
