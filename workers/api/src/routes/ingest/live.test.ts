@@ -1,4 +1,4 @@
-import type { LiveEvent } from '@anythingiot/core';
+import type { LiveEvent, LivePublisher } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { roomPublisher } from '@anythingiot/realtime/publisher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ afterAll(() => db?.drop());
 
 type Published = { tenantId: string; events: readonly LiveEvent[] };
 
-function appWith(live: Parameters<typeof depsFromEnv>[1]['live']) {
+function appWith(live: LivePublisher) {
   const logs: LogEvent[] = [];
   const app = createApp(
     depsFromEnv(parseWorkerEnv(db.env), {
