@@ -49,7 +49,7 @@ async function ownerCtx(companyName: string, email: string) {
   return { ctx, close: () => handle.close() };
 }
 
-test('the device page shows a day of readings with thresholds and the excursion; rotate shows the secret once', async ({
+test('the device page shows a day of readings with thresholds and the excursion; rotate shows the secret once; revoke asks first', async ({
   page,
 }) => {
   test.setTimeout(180_000);
@@ -169,6 +169,13 @@ test('the device page shows a day of readings with thresholds and the excursion;
     'true',
   );
 
+  // One metric at a time: humidity has no rule here, so no threshold lines.
+  await page.getByLabel('Metric').selectOption({ label: 'Humidity' });
+  await expect(page).toHaveURL(/metric=humidity/);
+  await expect(chart.getByText('Humidity', { exact: true })).toBeVisible();
+  await expect(chart.getByText('Max 8.0 °C')).toHaveCount(0);
+  await expect(page.getByTestId('history-summary')).toContainText('%RH');
+
   // A custom range with the end before the start: the error stands next to the field.
   await page.getByRole('link', { name: 'Custom', exact: true }).click();
   await page.getByLabel('From', { exact: true }).fill('2026-01-10T12:00');
@@ -199,4 +206,11 @@ test('the device page shows a day of readings with thresholds and the excursion;
   const credential = page.getByTestId('credential-info');
   await expect(credential).toContainText('Rotations1');
   await expect(credential).toContainText('Previous secret until');
+
+  // Revoke takes a second, explicit step; afterwards the device is marked and cannot rotate.
+  await page.getByText('Revoke Vaccine fridge 1…').click();
+  await page.getByRole('button', { name: 'Yes, revoke this device' }).click();
+  await expect(page.getByTestId('device-state')).toHaveText('Revoked');
+  await expect(page.getByText('This device is revoked')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Rotate secret' })).toHaveCount(0);
 });
