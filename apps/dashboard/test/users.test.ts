@@ -240,7 +240,7 @@ describe('users page: invitations', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(res.data).toEqual({ ok: `Invitation sent to ${email}.` });
+    expect(res.data).toEqual({ intent: 'invite', target: '', ok: `Invitation sent to ${email}.` });
     const [mail] = await mailTo(email);
     expect(mail?.payload.subject).toContain('Alpha Pharma');
     const listed = await t.call(users, { as: t.a.members.admin, url: URL });
@@ -343,13 +343,18 @@ describe('users page: roles and deactivation', () => {
       url: URL,
       form: {
         intent: 'change-role',
+        target: target.membershipId,
         membershipId: target.membershipId,
         role: 'manager',
         reason: 'Promoted',
       },
     });
     expect(res.status).toBe(200);
-    expect(res.data).toEqual({ ok: 'Role saved.' });
+    expect(res.data).toEqual({
+      intent: 'change-role',
+      target: target.membershipId,
+      ok: 'Role saved.',
+    });
     expect((await membershipOf(target.userId)).role).toBe('manager');
     const [entry] = await t.db
       .select()

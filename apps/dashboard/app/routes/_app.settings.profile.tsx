@@ -8,7 +8,7 @@ import {
 import { DomainError } from '@anythingiot/core';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json, redirect } from '@remix-run/cloudflare';
-import { useFetcher, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { Card } from '@tremor/react';
 import {
   type FormFailure,
@@ -32,25 +32,29 @@ export async function loader(args: LoaderFunctionArgs) {
   );
 }
 
-export type ProfileActionData = { ok: string } | FormFailure;
+/** What a form answered; `intent` says which of the page's forms it was. */
+export type ProfileActionData = { intent: string } & ({ ok: string } | FormFailure);
 
 export async function action(args: ActionFunctionArgs) {
   const { principal: user, app } = await requireMemberAction(args, 'facility.read');
   const form = await args.request.formData();
   const ctx = app.accounts();
+  const intent = String(form.get('intent') ?? '');
+  const answer = (body: { ok: string } | FormFailure, init?: ResponseInit) =>
+    json<ProfileActionData>({ intent, ...body }, init);
   try {
-    switch (form.get('intent')) {
+    switch (intent) {
       case 'save-details': {
         const { changed } = await updateProfile({
           ctx,
           user,
           input: { name: form.get('name'), temperatureUnit: form.get('temperatureUnit') ?? '' },
         });
-        return json<ProfileActionData>({ ok: changed ? 'Saved.' : 'Nothing to change.' });
+        return answer({ ok: changed ? 'Saved.' : 'Nothing to change.' });
       }
       case 'verify-email': {
         const { alreadyVerified, emailSent } = await requestEmailVerification({ ctx, user });
-        return json<ProfileActionData>({
+        return answer({
           ok: alreadyVerified
             ? 'Your email address is already confirmed.'
             : emailSent
@@ -70,7 +74,8 @@ export async function action(args: ActionFunctionArgs) {
     }
   } catch (err) {
     if (err instanceof Response) throw err;
-    return formFailure(err, app);
+    const failure = await formFailure(err, app);
+    return answer(await failure.json(), { status: failure.status, headers: failure.headers });
   }
 }
 
@@ -87,14 +92,13 @@ export default function Profile() {
 }
 
 function DetailsForm({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
-  const fetcher = useFetcher<ProfileActionData>();
-  const problem = fetcher.data && 'problem' in fetcher.data ? fetcher.data.problem : null;
+  const outcome = useOutcome('save-details');
+  const problem = outcome && 'problem' in outcome ? outcome.problem : null;
   return (
     <Card>
       <h2 className="text-lg font-semibold">Your details</h2>
-      <fetcher.Form method="post" className="mt-4 space-y-5" noValidate>
-        <input type="hidden" name="intent" value="rename" />
-        <Outcome result={fetcher.data} fields={['name', 'temperatureUnit']} />
+      <Form method="post" className="mt-4 space-y-5" noValidate>
+        <Outcome result={outcome} fields={['name', 'temperatureUnit']} />
         <Field
           label="Your name"
           name="name"
@@ -115,14 +119,14 @@ function DetailsForm({ data }: { data: ReturnType<typeof useLoaderData<typeof lo
           <option value="C">°C</option>
           <option value="F">°F</option>
         </SelectField>
-        <Submit busy={fetcher.state !== 'idle'}>Save</Submit>
-      </fetcher.Form>
+        <Submit intent="save-details">Save</Submit>
+      </Form>
     </Card>
   );
 }
 
 function EmailCard({ email, verified }: { email: string; verified: boolean }) {
-  const fetcher = useFetcher<ProfileActionData>();
+  const outcome = useOutcome('verify-email');
   return (
     <Card>
       <h2 className="text-lg font-semibold">Email</h2>
@@ -135,20 +139,19 @@ function EmailCard({ email, verified }: { email: string; verified: boolean }) {
         )}
       </p>
       {verified ? null : (
-        <fetcher.Form method="post" className="mt-4 space-y-3">
-          <input type="hidden" name="intent" value="verify-email" />
-          <Outcome result={fetcher.data} fields={[]} />
-          <Submit busy={fetcher.state !== 'idle'} variant="secondary">
+        <Form method="post" className="mt-4 space-y-3">
+          <Outcome result={outcome} fields={[]} />
+          <Submit intent="verify-email" variant="secondary">
             Send a new confirmation link
           </Submit>
-        </fetcher.Form>
+        </Form>
       )}
     </Card>
   );
 }
 
 function SessionsCard() {
-  const fetcher = useFetcher<ProfileActionData>();
+  const outcome = useOutcome('logout-everywhere');
   return (
     <Card>
       <h2 className="text-lg font-semibold">Sessions</h2>
@@ -156,15 +159,20 @@ function SessionsCard() {
         Lost a phone, or logged in on a shared computer? Logging out everywhere ends every session
         of your account, this one included, in all your companies.
       </p>
-      <fetcher.Form method="post" className="mt-4 space-y-3">
-        <input type="hidden" name="intent" value="logout-everywhere" />
-        <Outcome result={fetcher.data} fields={[]} />
-        <Submit busy={fetcher.state !== 'idle'} variant="danger">
+      <Form method="post" className="mt-4 space-y-3">
+        <Outcome result={outcome} fields={[]} />
+        <Submit intent="logout-everywhere" variant="danger">
           Log out everywhere
         </Submit>
-      </fetcher.Form>
+      </Form>
     </Card>
   );
+}
+
+/** The answer of this page's form with `intent`, if it was the last one sent. */
+function useOutcome(intent: string) {
+  const data = useActionData<typeof action>();
+  return data?.intent === intent ? data : undefined;
 }
 
 function Outcome({

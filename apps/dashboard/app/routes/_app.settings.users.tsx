@@ -19,7 +19,14 @@ import {
 import { getTenantPreferences, listFacilities } from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json } from '@remix-run/cloudflare';
-import { useFetcher, useLoaderData } from '@remix-run/react';
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from '@remix-run/react';
 import {
   Badge,
   Card,
@@ -30,7 +37,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from '@tremor/react';
-import { Fragment, useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import {
   type FormFailure,
   formFailure,
@@ -115,7 +122,11 @@ const INTENTS = {
 } as const satisfies Record<string, Action>;
 type Intent = keyof typeof INTENTS;
 
-export type UsersActionData = { ok: string; warning?: string } | FormFailure;
+/** What a form on this page answered; `target` says which row's form it was. */
+export type UsersActionData = { intent: string; target: string } & (
+  | { ok: string; warning?: string }
+  | FormFailure
+);
 
 export async function action(args: ActionFunctionArgs) {
   const member = await requireMemberAction(args, 'user.read');
@@ -131,6 +142,8 @@ export async function action(args: ActionFunctionArgs) {
   await guard(member, () => authorize(principal, INTENTS[intent as Intent]));
   const ctx = app.accounts();
   const text = (name: string) => String(form.get(name) ?? '');
+  const answer = (body: { ok: string; warning?: string } | FormFailure, init?: ResponseInit) =>
+    json<UsersActionData>({ intent, target: text('target'), ...body }, init);
   try {
     switch (intent as Intent) {
       case 'invite': {
@@ -144,7 +157,7 @@ export async function action(args: ActionFunctionArgs) {
             facilityIds: form.getAll('facilityIds').map(String),
           },
         });
-        return sent(`Invitation sent to ${email.trim().toLowerCase()}.`, emailSent);
+        return answer(sent(`Invitation sent to ${email.trim().toLowerCase()}.`, emailSent));
       }
       case 'resend': {
         // A fresh link replaces the pending one (its token is only stored hashed, so the old
@@ -158,11 +171,11 @@ export async function action(args: ActionFunctionArgs) {
           principal,
           input: { email: inv.email, role: inv.role, facilityIds: inv.facilityIds },
         });
-        return sent(`A new invitation link was sent to ${inv.email}.`, emailSent);
+        return answer(sent(`A new invitation link was sent to ${inv.email}.`, emailSent));
       }
       case 'revoke':
         await revokeInvitation({ ctx, principal, input: { invitationId: text('invitationId') } });
-        return json<UsersActionData>({ ok: 'Invitation withdrawn; its link no longer works.' });
+        return answer({ ok: 'Invitation withdrawn; its link no longer works.' });
       case 'change-role': {
         const { changed } = await changeRole({
           ctx,
@@ -174,7 +187,7 @@ export async function action(args: ActionFunctionArgs) {
             reason: text('reason') || null,
           },
         });
-        return json<UsersActionData>({ ok: changed ? 'Role saved.' : 'Nothing to change.' });
+        return answer({ ok: changed ? 'Role saved.' : 'Nothing to change.' });
       }
       case 'deactivate':
         await deactivateMembership({
@@ -182,31 +195,49 @@ export async function action(args: ActionFunctionArgs) {
           principal,
           input: { membershipId: text('membershipId'), reason: text('reason') || null },
         });
-        return json<UsersActionData>({ ok: 'Member deactivated; their sessions have ended.' });
+        return answer({ ok: 'Member deactivated; their sessions have ended.' });
     }
   } catch (err) {
     // The owner rules are FORBIDDEN too, but they concern the target, not the caller's right
     // to be here: shown on the form that tried, not as a page error.
     if (isDomainError(err) && err.details.reason === 'owner_only') {
       const res = problemResponse(err, app.requestId);
-      return json<UsersActionData>({ problem: (await res.json()) as Problem }, { status: 403 });
+      return answer({ problem: (await res.json()) as Problem }, { status: 403 });
     }
-    return formFailure(err, app);
+    const failure = await formFailure(err, app);
+    return answer(await failure.json(), { status: failure.status, headers: failure.headers });
   }
 }
 
 function sent(message: string, emailSent: boolean) {
-  return json<UsersActionData>(
-    emailSent
-      ? { ok: message }
-      : {
-          ok: 'The invitation was created.',
-          warning: 'Its email could not be sent just now. Use “Resend” in a moment.',
-        },
-  );
+  return emailSent
+    ? { ok: message }
+    : {
+        ok: 'The invitation was created.',
+        warning: 'Its email could not be sent just now. Use “Resend” in a moment.',
+      };
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The answer of the form with this intent (one of them) and target, if it was the last one sent. */
+function useOutcome(intents: readonly string[], target = '') {
+  const data = useActionData<typeof action>();
+  return data && intents.includes(data.intent) && data.target === target ? data : undefined;
+}
+
+/** True while the form with this intent and target is being submitted. */
+function useBusy(intents: readonly string[], target = '') {
+  const { state, formData } = useNavigation();
+  return (
+    state === 'submitting' &&
+    intents.includes(String(formData?.get('intent'))) &&
+    String(formData?.get('target') ?? '') === target
+  );
+}
+
+const problemOf = (outcome: UsersActionData | undefined) =>
+  outcome && 'problem' in outcome ? outcome.problem : null;
 
 export default function Users() {
   const data = useLoaderData<typeof loader>();
@@ -228,126 +259,167 @@ export default function Users() {
 }
 
 function InviteForm({ data }: { data: Data }) {
-  const fetcher = useFetcher<UsersActionData>();
-  const [role, setRole] = useState<Role>('operator');
-  const formRef = useRef<HTMLFormElement>(null);
-  const result = fetcher.data;
-  const problem = result && 'problem' in result ? result.problem : null;
+  const outcome = useOutcome(['invite']);
+  // After a sent invitation the fields start afresh: a new key remounts them (a form reset
+  // would leave the controlled role select and its hint disagreeing).
+  const [round, setRound] = useState(0);
   useEffect(() => {
-    if (fetcher.state === 'idle' && result && 'ok' in result) formRef.current?.reset();
-  }, [fetcher.state, result]);
+    if (outcome && 'ok' in outcome) setRound((n) => n + 1);
+  }, [outcome]);
   return (
     <Card>
       <h2 className="text-lg font-semibold">Invite someone</h2>
-      <fetcher.Form method="post" ref={formRef} className="mt-4 space-y-5" noValidate>
+      <Form method="post" className="mt-4 space-y-5" noValidate preventScrollReset>
         <input type="hidden" name="intent" value="invite" />
-        <Outcome result={result} fields={['email', 'role', 'facilityIds']} />
-        <div className="grid gap-5 sm:grid-cols-2">
-          <Field
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="off"
-            required
-            problem={problem}
-          />
-          <RoleSelect
-            roles={data.grantableRoles}
-            value={role}
-            onChange={setRole}
-            problem={problem}
-            id="invite-role"
-          />
-        </div>
-        {LIMITED_ROLES.includes(role) ? (
-          <FacilityChoice
-            facilities={data.facilities}
-            problem={problem}
-            idPrefix="invite"
-            selected={[]}
-          />
-        ) : null}
-        <Submit busy={fetcher.state !== 'idle'}>Send invitation</Submit>
-      </fetcher.Form>
+        <Outcome result={outcome} fields={['email', 'role', 'facilityIds']} />
+        <InviteFields key={round} data={data} problem={problemOf(outcome)} />
+        <Submit busy={useBusy(['invite'])}>Send invitation</Submit>
+      </Form>
     </Card>
   );
 }
 
+function InviteFields({ data, problem }: { data: Data; problem: Problem | null }) {
+  const [role, setRole] = useState<Role>('operator');
+  return (
+    <>
+      <div className="grid gap-5 sm:grid-cols-2">
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          problem={problem}
+        />
+        <RoleSelect
+          roles={data.grantableRoles}
+          value={role}
+          onChange={setRole}
+          problem={problem}
+          id="invite-role"
+        />
+      </div>
+      {LIMITED_ROLES.includes(role) ? (
+        <FacilityChoice
+          facilities={data.facilities}
+          problem={problem}
+          idPrefix="invite"
+          selected={[]}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** Table cells: tighter on a phone so the columns fit without sideways scrolling. */
+const CELL = 'px-2 py-3 sm:p-4';
+
 function Members({ data }: { data: Data }) {
-  const [editing, setEditing] = useState<string | null>(null);
+  // The open "Manage" panel lives in the URL, so the link works before (or without) scripts.
+  const [params] = useSearchParams();
+  const open = params.get('manage');
   return (
     <Card>
       <h2 className="text-lg font-semibold">
         Members <span className="font-normal text-gray-500">({data.members.length})</span>
       </h2>
-      <Table className="mt-4">
+      <Table className="relative mt-4">
         <TableHead>
           <TableRow>
-            <TableHeaderCell>Person</TableHeaderCell>
-            <TableHeaderCell>Role and facilities</TableHeaderCell>
-            <TableHeaderCell className="hidden sm:table-cell">Status</TableHeaderCell>
+            <TableHeaderCell className={CELL}>Person</TableHeaderCell>
+            <TableHeaderCell className={`${CELL} hidden sm:table-cell`}>
+              Role and facilities
+            </TableHeaderCell>
+            <TableHeaderCell className={`${CELL} hidden md:table-cell`}>Status</TableHeaderCell>
             {data.canManage ? (
-              <TableHeaderCell>
+              <TableHeaderCell className={CELL}>
                 <span className="sr-only">Actions</span>
               </TableHeaderCell>
             ) : null}
           </TableRow>
         </TableHead>
         <TableBody>
-          {data.members.map((m) => (
-            <Fragment key={m.membershipId}>
-              <TableRow data-testid="member-row">
-                <TableCell className="whitespace-normal">
-                  <div className="font-medium text-gray-900">
-                    {m.name || m.email}
-                    {m.isMe ? <span className="ml-1 text-gray-500">(you)</span> : null}
-                  </div>
-                  <div className="text-gray-500">{m.email}</div>
-                </TableCell>
-                <TableCell className="whitespace-normal">
-                  <Badge color={m.role === 'owner' ? 'violet' : 'blue'}>{roleLabel(m.role)}</Badge>
-                  <div className="mt-1 text-xs text-gray-600">
-                    {m.facilities.length > 0 ? m.facilities.join(', ') : 'All facilities'}
-                  </div>
-                  <div className="mt-1 sm:hidden">
+          {data.members.map((m) => {
+            const who = m.name || m.email;
+            const isOpen = m.editable && open === m.membershipId;
+            return (
+              <Fragment key={m.membershipId}>
+                <TableRow data-testid="member-row">
+                  <TableCell className={`${CELL} whitespace-normal`}>
+                    <div className="font-medium text-gray-900">
+                      {who}
+                      {m.isMe ? <span className="ml-1 text-gray-500">(you)</span> : null}
+                    </div>
+                    <div className="break-all text-gray-500">{m.email}</div>
+                    {/* On a phone the role and status sit under the person. */}
+                    <div className="mt-2 space-y-1 sm:hidden">
+                      <RoleAndFacilities role={m.role} facilities={m.facilities} />
+                      <MemberStatus verified={m.emailVerified} />
+                    </div>
+                  </TableCell>
+                  <TableCell className={`${CELL} hidden whitespace-normal sm:table-cell`}>
+                    <RoleAndFacilities role={m.role} facilities={m.facilities} />
+                    <div className="mt-1 md:hidden">
+                      <MemberStatus verified={m.emailVerified} />
+                    </div>
+                  </TableCell>
+                  <TableCell className={`${CELL} hidden md:table-cell`}>
                     <MemberStatus verified={m.emailVerified} />
-                  </div>
-                </TableCell>
-                <TableCell className="hidden sm:table-cell">
-                  <MemberStatus verified={m.emailVerified} />
-                  <div className="mt-1 text-xs text-gray-500">since {m.joinedOn}</div>
-                </TableCell>
-                {data.canManage ? (
-                  <TableCell className="text-right">
-                    {m.editable ? (
-                      <button
-                        type="button"
-                        className="rounded-md px-3 py-1.5 text-sm font-medium text-blue-700 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
-                        aria-expanded={editing === m.membershipId}
-                        aria-controls={`edit-${m.membershipId}`}
-                        aria-label={`Manage ${m.name || m.email}`}
-                        onClick={() =>
-                          setEditing(editing === m.membershipId ? null : m.membershipId)
-                        }
-                      >
-                        Manage
-                      </button>
-                    ) : null}
+                    <div className="mt-1 text-xs text-gray-500">since {m.joinedOn}</div>
                   </TableCell>
-                ) : null}
-              </TableRow>
-              {editing === m.membershipId ? (
-                <TableRow>
-                  <TableCell colSpan={4} className="whitespace-normal bg-gray-50">
-                    <ManageMember member={m} data={data} />
-                  </TableCell>
+                  {data.canManage ? (
+                    <TableCell className={`${CELL} text-right`}>
+                      {m.editable ? (
+                        <Link
+                          to={{ search: isOpen ? '' : `?manage=${m.membershipId}` }}
+                          preventScrollReset
+                          replace
+                          className="inline-block rounded-md px-3 py-1.5 text-sm font-medium text-blue-700 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
+                          aria-expanded={isOpen}
+                          aria-controls={isOpen ? `edit-${m.membershipId}` : undefined}
+                          aria-label={`${isOpen ? 'Close' : 'Manage'} ${who}`}
+                        >
+                          {isOpen ? 'Close' : 'Manage'}
+                        </Link>
+                      ) : null}
+                    </TableCell>
+                  ) : null}
                 </TableRow>
-              ) : null}
-            </Fragment>
-          ))}
+                {isOpen ? (
+                  <TableRow>
+                    <TableCell colSpan={4} className={`${CELL} whitespace-normal bg-gray-50`}>
+                      <ManageMember member={m} data={data} />
+                    </TableCell>
+                  </TableRow>
+                ) : null}
+              </Fragment>
+            );
+          })}
         </TableBody>
       </Table>
     </Card>
+  );
+}
+
+function RoleAndFacilities({
+  role,
+  facilities,
+  invited,
+}: {
+  role: Role;
+  facilities: string[];
+  invited?: boolean;
+}) {
+  return (
+    <div>
+      <Badge color={invited ? 'gray' : role === 'owner' ? 'violet' : 'blue'}>
+        {roleLabel(role)}
+      </Badge>
+      <div className="mt-1 text-xs text-gray-600">
+        {facilities.length > 0 ? facilities.join(', ') : 'All facilities'}
+      </div>
+    </div>
   );
 }
 
@@ -359,56 +431,67 @@ function MemberStatus({ verified }: { verified: boolean }) {
   );
 }
 
+function InvitedStatus({ expiresOn }: { expiresOn: string }) {
+  return (
+    <div>
+      <Badge color="sky">Invited</Badge>
+      <div className="mt-1 text-xs text-gray-500">expires {expiresOn}</div>
+    </div>
+  );
+}
+
 function ManageMember({ member, data }: { member: Data['members'][number]; data: Data }) {
-  const roleFetcher = useFetcher<UsersActionData>();
-  const removeFetcher = useFetcher<UsersActionData>();
+  const target = member.membershipId;
+  const roleOutcome = useOutcome(['change-role'], target);
+  const removeOutcome = useOutcome(['deactivate'], target);
   const [role, setRole] = useState<Role>(member.role);
-  const problem =
-    roleFetcher.data && 'problem' in roleFetcher.data ? roleFetcher.data.problem : null;
+  const problem = problemOf(roleOutcome);
   const who = member.name || member.email;
   return (
-    <div id={`edit-${member.membershipId}`} className="grid gap-6 py-2 lg:grid-cols-3">
-      <roleFetcher.Form method="post" className="space-y-4 lg:col-span-2" noValidate>
+    <div id={`edit-${target}`} className="grid gap-6 py-2 lg:grid-cols-3">
+      <Form method="post" className="space-y-4 lg:col-span-2" noValidate preventScrollReset>
         <h3 className="font-semibold">Role of {who}</h3>
         <input type="hidden" name="intent" value="change-role" />
-        <input type="hidden" name="membershipId" value={member.membershipId} />
-        <Outcome result={roleFetcher.data} fields={['role', 'facilityIds', 'reason']} />
+        <input type="hidden" name="target" value={target} />
+        <input type="hidden" name="membershipId" value={target} />
+        <Outcome result={roleOutcome} fields={['role', 'facilityIds', 'reason']} />
         <RoleSelect
           roles={data.grantableRoles}
           value={role}
           onChange={setRole}
           problem={problem}
-          id={`role-${member.membershipId}`}
+          id={`role-${target}`}
         />
         {LIMITED_ROLES.includes(role) ? (
           <FacilityChoice
             facilities={data.facilities}
             problem={problem}
-            idPrefix={member.membershipId}
+            idPrefix={target}
             selected={member.facilityIds}
           />
         ) : null}
         <Field
           label="Reason (optional, kept in the audit log)"
           name="reason"
-          id={`reason-${member.membershipId}`}
+          id={`reason-${target}`}
           problem={problem}
         />
-        <Submit busy={roleFetcher.state !== 'idle'}>Save role</Submit>
-      </roleFetcher.Form>
-      <removeFetcher.Form method="post" className="space-y-3">
+        <Submit busy={useBusy(['change-role'], target)}>Save role</Submit>
+      </Form>
+      <Form method="post" className="space-y-3" preventScrollReset>
         <h3 className="font-semibold">Remove access</h3>
         <input type="hidden" name="intent" value="deactivate" />
-        <input type="hidden" name="membershipId" value={member.membershipId} />
+        <input type="hidden" name="target" value={target} />
+        <input type="hidden" name="membershipId" value={target} />
         <p className="text-sm text-gray-600">
           {who} can no longer open this company; their sessions end at once. A new invitation brings
           them back.
         </p>
-        <Outcome result={removeFetcher.data} fields={[]} />
-        <Submit busy={removeFetcher.state !== 'idle'} variant="danger">
+        <Outcome result={removeOutcome} fields={[]} />
+        <Submit busy={useBusy(['deactivate'], target)} variant="danger">
           Deactivate {who}
         </Submit>
-      </removeFetcher.Form>
+      </Form>
     </div>
   );
 }
@@ -423,22 +506,22 @@ function Invitations({ data }: { data: Data }) {
       {data.invitations.length === 0 ? (
         <p className="mt-2 text-sm text-gray-600">No invitations are waiting for an answer.</p>
       ) : (
-        <Table className="mt-4">
+        <Table className="relative mt-4">
           <TableHead>
             <TableRow>
-              <TableHeaderCell>Email</TableHeaderCell>
-              <TableHeaderCell>Role and facilities</TableHeaderCell>
-              <TableHeaderCell className="hidden sm:table-cell">Status</TableHeaderCell>
-              <TableHeaderCell>
+              <TableHeaderCell className={CELL}>Email</TableHeaderCell>
+              <TableHeaderCell className={`${CELL} hidden sm:table-cell`}>
+                Role and facilities
+              </TableHeaderCell>
+              <TableHeaderCell className={`${CELL} hidden md:table-cell`}>Status</TableHeaderCell>
+              <TableHeaderCell className={CELL}>
                 <span className="sr-only">Actions</span>
               </TableHeaderCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {data.invitations.map((inv) => (
-              // Keyed by address: "Resend" replaces the invitation (a new id), and the row
-              // should keep its fetcher and say that it was sent.
-              <InvitationRow key={inv.email} inv={inv} />
+              <InvitationRow key={inv.invitationId} inv={inv} />
             ))}
           </TableBody>
         </Table>
@@ -448,35 +531,46 @@ function Invitations({ data }: { data: Data }) {
 }
 
 function InvitationRow({ inv }: { inv: Data['invitations'][number] }) {
-  const fetcher = useFetcher<UsersActionData>();
-  const busy = fetcher.state !== 'idle';
+  // Targeted by address: "Resend" replaces the invitation (a new id) and should still say so.
+  const outcome = useOutcome(['resend', 'revoke'], inv.email);
+  const busy = useBusy(['resend', 'revoke'], inv.email);
   return (
     <TableRow data-testid="invitation-row">
-      <TableCell className="whitespace-normal font-medium text-gray-900">{inv.email}</TableCell>
-      <TableCell className="whitespace-normal">
-        <Badge color="gray">{roleLabel(inv.role)}</Badge>
-        <div className="mt-1 text-xs text-gray-600">
-          {inv.facilities.length > 0 ? inv.facilities.join(', ') : 'All facilities'}
+      <TableCell className={`${CELL} whitespace-normal`}>
+        <div className="break-all font-medium text-gray-900">{inv.email}</div>
+        <div className="mt-2 space-y-1 sm:hidden">
+          <RoleAndFacilities role={inv.role} facilities={inv.facilities} invited />
+          <InvitedStatus expiresOn={inv.expiresOn} />
         </div>
       </TableCell>
-      <TableCell className="hidden sm:table-cell">
-        <Badge color="sky">Invited</Badge>
-        <div className="mt-1 text-xs text-gray-500">expires {inv.expiresOn}</div>
+      <TableCell className={`${CELL} hidden whitespace-normal sm:table-cell`}>
+        <RoleAndFacilities role={inv.role} facilities={inv.facilities} invited />
+        <div className="mt-1 md:hidden">
+          <InvitedStatus expiresOn={inv.expiresOn} />
+        </div>
       </TableCell>
-      <TableCell className="whitespace-normal text-right">
+      <TableCell className={`${CELL} hidden md:table-cell`}>
+        <InvitedStatus expiresOn={inv.expiresOn} />
+      </TableCell>
+      <TableCell className={`${CELL} whitespace-normal text-right`}>
         {inv.editable ? (
-          <fetcher.Form method="post" className="flex flex-wrap justify-end gap-2">
+          <Form
+            method="post"
+            className="flex flex-col items-end gap-2 sm:flex-row sm:justify-end"
+            preventScrollReset
+          >
             <input type="hidden" name="invitationId" value={inv.invitationId} />
+            <input type="hidden" name="target" value={inv.email} />
             <Submit intent="resend" busy={busy} variant="secondary">
               Resend<span className="sr-only"> the invitation to {inv.email}</span>
             </Submit>
             <Submit intent="revoke" busy={busy} variant="secondary">
               Revoke<span className="sr-only"> the invitation to {inv.email}</span>
             </Submit>
-          </fetcher.Form>
+          </Form>
         ) : null}
         <div className="mt-1 text-left sm:text-right">
-          <Outcome result={fetcher.data} fields={[]} compact />
+          <Outcome result={outcome} fields={[]} compact />
         </div>
       </TableCell>
     </TableRow>
@@ -575,12 +669,11 @@ function Outcome({
   if (!result) return null;
   if ('problem' in result) {
     // Facility errors are per index (`facilityIds.2`): the checkbox group shows them.
-    const shown = result.problem.errors?.every((e) =>
-      fields.some((f) => e.path === f || e.path.startsWith(`${f}.`)),
-    );
-    return shown && (result.problem.errors?.length ?? 0) > 0 ? null : (
-      <FormError problem={result.problem} fields={[]} />
-    );
+    const errors = result.problem.errors ?? [];
+    const allShown =
+      errors.length > 0 &&
+      errors.every((e) => fields.some((f) => e.path === f || e.path.startsWith(`${f}.`)));
+    return allShown ? null : <FormError problem={result.problem} fields={[]} />;
   }
   return (
     <div role="status" className={compact ? 'text-xs text-gray-700' : 'text-sm text-gray-700'}>
