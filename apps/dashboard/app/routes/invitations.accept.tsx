@@ -117,9 +117,9 @@ export default function AcceptInvitation() {
       <div className="mt-6">
         {data.state === 'accept' ? (
           <Form method="post" className="space-y-5">
-            <input type="hidden" name="token" value={data.token} />
             <FormError problem={problem} fields={[]} />
             <Submit intent="accept">Accept and join</Submit>
+            <input type="hidden" name="token" value={data.token} />
           </Form>
         ) : data.state === 'wrong-account' ? (
           <div className="space-y-4">
@@ -147,9 +147,6 @@ export default function AcceptInvitation() {
           </div>
         ) : (
           <Form method="post" className="space-y-5" noValidate>
-            <input type="hidden" name="token" value={data.token} />
-            {/* The account's address, for password managers to save the new password under. */}
-            <input type="hidden" name="username" autoComplete="username" value={inv.email} />
             <FormError problem={problem} fields={['name', 'password']} />
             <Field label="Your name" name="name" autoComplete="name" required problem={problem} />
             <Field
@@ -162,6 +159,9 @@ export default function AcceptInvitation() {
               hint="At least 10 characters; a passphrase works well."
             />
             <Submit intent="create">Create my account and join</Submit>
+            <input type="hidden" name="token" value={data.token} />
+            {/* The account's address, for password managers to save the new password under. */}
+            <input type="hidden" name="username" autoComplete="username" value={inv.email} />
           </Form>
         )}
       </div>

@@ -49,7 +49,6 @@ export default function ResetPassword() {
   return (
     <AuthCard title="Choose a new password">
       <Form method="post" className="space-y-5" noValidate>
-        <input type="hidden" name="token" value={token} />
         {token === '' && !problem ? (
           <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
             This page needs the link from the password reset email.
@@ -78,6 +77,8 @@ export default function ResetPassword() {
             <Submit>Set the new password</Submit>
           </>
         )}
+        {/* Last, so the form's spacing starts at the first visible element. */}
+        <input type="hidden" name="token" value={token} />
       </Form>
     </AuthCard>
   );
