@@ -8,19 +8,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { scryptHasher } from '@anythingiot/accounts';
-import { newId, parseKeyring, RULE_PRESETS, validateAlertRule } from '@anythingiot/core';
+import { newId, RULE_PRESETS, validateAlertRule } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
-import { createNodeDb } from '@anythingiot/db/node';
 import { createDeviceClient } from '@anythingiot/sdk';
-import {
-  createAlertRule,
-  createDevice,
-  createFacility,
-  type TenantCtx,
-} from '@anythingiot/services';
+import { createAlertRule, createDevice, createFacility } from '@anythingiot/services';
 import { expect, type Page, test } from '@playwright/test';
-import { eq } from 'drizzle-orm';
-import { logIn, PASSWORD, signUp, uniqueEmail } from './helpers';
+import { logIn, ownerContext, PASSWORD, signUp, uniqueEmail } from './helpers';
 import { stackInfo } from './stack-info';
 
 const MINUTE = 60_000;
@@ -29,27 +22,7 @@ test.use({ viewport: { width: 1280, height: 900 } });
 
 /** The signed-up company, its owner's use-case context, and a way to add an operator. */
 async function company(companyName: string, email: string) {
-  const { env } = stackInfo();
-  const handle = createNodeDb(env);
-  const db = handle.db;
-  const [tenant] = await db
-    .select({ id: schema.tenants.id })
-    .from(schema.tenants)
-    .where(eq(schema.tenants.name, companyName));
-  const [owner] = await db
-    .select({ id: schema.users.id })
-    .from(schema.users)
-    .where(eq(schema.users.email, email));
-  if (!tenant || !owner) throw new Error('the signed-up company is not in the database');
-  const ctx: TenantCtx = {
-    tenantId: tenant.id,
-    actor: { type: 'user', id: owner.id },
-    scopes: [],
-    facilityIds: null,
-    requestId: 'e2e-alerts',
-    db,
-    ports: { keyring: () => parseKeyring(env.SECRETS_KEYRING!), now: () => Date.now() },
-  };
+  const { ctx, db, tenantId, close } = await ownerContext({ companyName, email }, 'e2e-alerts');
   /** An operator of this company who sees only `facilityId` (as an accepted invitation makes). */
   async function addOperator(name: string, facilityId: string) {
     const userId = newId('user');
@@ -64,13 +37,11 @@ async function company(companyName: string, email: string) {
     const membershipId = newId('membership');
     await db
       .insert(schema.memberships)
-      .values({ id: membershipId, tenantId: tenant!.id, userId, role: 'operator' });
-    await db
-      .insert(schema.membershipFacilities)
-      .values({ tenantId: tenant!.id, membershipId, facilityId });
+      .values({ id: membershipId, tenantId, userId, role: 'operator' });
+    await db.insert(schema.membershipFacilities).values({ tenantId, membershipId, facilityId });
     return operatorEmail;
   }
-  return { ctx, addOperator, close: () => handle.close() };
+  return { ctx, addOperator, close };
 }
 
 async function logOut(page: Page) {

@@ -3,20 +3,12 @@
 // registration pages), a day of a simulated vaccine fridge is posted through the SDK with one
 // warm spell, and the page must show it: latest values, chart, thresholds, shaded excursion.
 
-import { parseKeyring, validateAlertRule } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
-import { createNodeDb } from '@anythingiot/db/node';
+import { validateAlertRule } from '@anythingiot/core';
 import { createDeviceClient } from '@anythingiot/sdk';
 import { runSimulation } from '@anythingiot/sdk/sim';
-import {
-  createAlertRule,
-  createDevice,
-  createFacility,
-  type TenantCtx,
-} from '@anythingiot/services';
+import { createAlertRule, createDevice, createFacility } from '@anythingiot/services';
 import { expect, test } from '@playwright/test';
-import { eq } from 'drizzle-orm';
-import { linkFromMail, signUp } from './helpers';
+import { linkFromMail, ownerContext, signUp } from './helpers';
 import { stackInfo } from './stack-info';
 
 const MINUTE = 60_000;
@@ -24,41 +16,17 @@ const HOUR = 60 * MINUTE;
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
-/** The signed-up owner's use-case context, found by the company name and email they chose. */
-async function ownerCtx(companyName: string, email: string) {
-  const { env } = stackInfo();
-  const handle = createNodeDb(env);
-  const [tenant] = await handle.db
-    .select({ id: schema.tenants.id })
-    .from(schema.tenants)
-    .where(eq(schema.tenants.name, companyName));
-  const [user] = await handle.db
-    .select({ id: schema.users.id })
-    .from(schema.users)
-    .where(eq(schema.users.email, email));
-  if (!tenant || !user) throw new Error('the signed-up company is not in the database');
-  const ctx: TenantCtx = {
-    tenantId: tenant.id,
-    actor: { type: 'user', id: user.id },
-    scopes: [],
-    facilityIds: null,
-    requestId: 'e2e-device-page',
-    db: handle.db,
-    ports: { keyring: () => parseKeyring(env.SECRETS_KEYRING!), now: () => Date.now() },
-  };
-  return { ctx, close: () => handle.close() };
-}
-
 test('the device page shows a day of readings with thresholds and the excursion; rotate shows the secret once; revoke asks first', async ({
   page,
 }) => {
   test.setTimeout(180_000);
-  const { email, companyName } = await signUp(page, 'Fridge');
+  const signedUp = await signUp(page, 'Fridge');
+  const { email } = signedUp;
   // A confirmed owner, so the page is seen (and pictured) without the reminder banner.
   await page.goto(await linkFromMail(email, '/verify-email'));
   await page.getByRole('button', { name: 'Confirm my email' }).click();
   await expect(page.getByRole('status')).toContainText('is confirmed');
-  const { ctx, close } = await ownerCtx(companyName, email);
+  const { ctx, close } = await ownerContext(signedUp, 'e2e-device-page');
   let deviceId: string;
   try {
     const facility = await createFacility({

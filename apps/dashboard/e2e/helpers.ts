@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { parseKeyring } from '@anythingiot/core';
+import { schema } from '@anythingiot/db';
+import { createNodeDb } from '@anythingiot/db/node';
+import type { TenantCtx } from '@anythingiot/services';
 import { expect, type Page } from '@playwright/test';
+import { eq } from 'drizzle-orm';
 import { stackInfo } from './stack-info';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -61,4 +66,33 @@ export async function logIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/**
+ * A signed-up company's owner as a use-case context, found by the company name and email the
+ * test chose: to set up through the dashboard's own use cases what a spec does not click
+ * through (facilities, devices, rules). Close it when done.
+ */
+export async function ownerContext(company: Company, requestId: string) {
+  const { env } = stackInfo();
+  const handle = createNodeDb(env);
+  const [tenant] = await handle.db
+    .select({ id: schema.tenants.id })
+    .from(schema.tenants)
+    .where(eq(schema.tenants.name, company.companyName));
+  const [owner] = await handle.db
+    .select({ id: schema.users.id })
+    .from(schema.users)
+    .where(eq(schema.users.email, company.email));
+  if (!tenant || !owner) throw new Error('the signed-up company is not in the database');
+  const ctx: TenantCtx = {
+    tenantId: tenant.id,
+    actor: { type: 'user', id: owner.id },
+    scopes: [],
+    facilityIds: null,
+    requestId,
+    db: handle.db,
+    ports: { keyring: () => parseKeyring(env.SECRETS_KEYRING!), now: () => Date.now() },
+  };
+  return { ctx, db: handle.db, tenantId: tenant.id, close: () => handle.close() };
 }
