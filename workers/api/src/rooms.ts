@@ -6,7 +6,8 @@ import {
   tokenFromUrl,
 } from '@anythingiot/realtime';
 
-type Admit = (request: Request, lobby: Lobby<never>) => Promise<Response | undefined>;
+/** A refusal, the request to forward (possibly with what admission learnt), or undefined: as is. */
+type Admit = (request: Request, lobby: Lobby<never>) => Promise<Response | Request | undefined>;
 
 const notFound = () =>
   new Response(JSON.stringify({ title: 'Not found', status: 404, code: 'not_found' }), {
@@ -22,7 +23,11 @@ const notFound = () =>
 export function routeRooms(
   request: Request,
   env: Record<string, unknown>,
-  config: { tokenKey: Promise<CryptoKey> },
+  config: {
+    tokenKey: Promise<CryptoKey>;
+    /** Devices: a connect token signed with the device's secret (see rooms/device-admission). */
+    admitDevice: (request: Request, deviceId: string) => Promise<Request | Response>;
+  },
 ): Promise<Response | null> | null {
   if (!new URL(request.url).pathname.startsWith('/parties/')) return null;
   const admit: Record<string, Admit> = {
@@ -31,6 +36,8 @@ export function routeRooms(
       const check = await verifyRoomToken(await config.tokenKey, tokenFromUrl(req.url), Date.now());
       return admissionRefusal(check, lobby.name);
     },
+    // Devices (`/parties/device/<device id>`): the downlink, and telemetry beside HTTP ingest.
+    DEVICE: (req, lobby) => config.admitDevice(req, lobby.name),
   };
   return routePartykitRequest(request, env as never, {
     prefix: 'parties',

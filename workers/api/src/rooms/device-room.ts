@@ -1,0 +1,322 @@
+import {
+  type DeviceFrame,
+  type DeviceServerFrame,
+  isDomainError,
+  newId,
+  parseDeviceFrame,
+  problemFromDomainError,
+  telemetryIngestBody,
+} from '@anythingiot/core';
+import type { Database } from '@anythingiot/db';
+import {
+  type CommandReportOutcome,
+  claimCommands,
+  reportCommands,
+  toDelivered,
+} from '@anythingiot/services';
+import { type Connection, type ConnectionContext, Server, type WSMessage } from 'partyserver';
+import { deviceCtx } from '../commands/device-ctx.js';
+import type { AppDeps } from '../deps.js';
+import { storeBatch } from '../ingest/ingest.js';
+import { lazyDb } from '../lib/lazy-db.js';
+import { workerDeps } from '../worker-deps.js';
+import {
+  type AdmittedDevice,
+  AdmittedDeviceSchema,
+  DEVICE_AUTH_HEADER,
+} from './device-admission.js';
+
+/** Close codes (4xxx: application). */
+export const DEVICE_ROOM_CLOSE = {
+  /** Not admitted, or the credential was revoked meanwhile: get new credentials. */
+  unauthenticated: 4401,
+  /** The same device connected again; the older connection gives way. */
+  replaced: 4409,
+  /** Too many frames: back off, then reconnect. */
+  rateLimited: 4429,
+} as const;
+
+/**
+ * Frames a device may send per minute (all kinds, invalid ones included). A device reporting
+ * every few seconds with a heartbeat in between stays far below; a loop sending as fast as it
+ * can is cut off. Counted per room, i.e. per device, in the room's memory: a room only sleeps
+ * when nothing arrives, so forgetting the count then forgives nothing.
+ */
+export const DEVICE_ROOM_FRAMES_PER_MINUTE = 120;
+
+/**
+ * `device:<id>` — a device's own room (partyserver Durable Object, URL
+ * `/parties/device/<device id>`), its downlink and a second uplink beside HTTP ingest. The
+ * Worker admits the connection (connect token, see device-admission.ts) before the room wakes.
+ *
+ * Device → server: `telemetry` (validated and stored exactly as HTTP ingest, answered
+ * `telemetry_ack` only once committed), `command_ack`, `command_result`, `update_progress`
+ * (answered `command_status`), `heartbeat` (answered `heartbeat_ack`). Server → device:
+ * `command`, pushed when a command is created (RPC `deliver`) and on every (re)connection for
+ * what is due. Every invalid frame gets an `error` frame naming the field; the connection stays.
+ *
+ * Hibernation is on: an idle device's room costs nothing while its socket stays open.
+ */
+export class DeviceRoom extends Server<Record<string, unknown>> {
+  static override options = { hibernate: true };
+
+  #deps: AppDeps | undefined;
+  #admitted = new WeakMap<Request, AdmittedDevice>();
+  #window = { start: 0, frames: 0 };
+
+  #appDeps(): AppDeps {
+    this.#deps ??= workerDeps(this.env);
+    return this.#deps;
+  }
+
+  /** Only connections the Worker admitted for this very device get in. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return new Response('Not found', { status: 404 });
+    }
+    const raw = request.headers.get(DEVICE_AUTH_HEADER);
+    const admitted = raw ? AdmittedDeviceSchema.safeParse(safeJson(raw)) : undefined;
+    if (!admitted?.success || admitted.data.deviceId !== this.name) {
+      return new Response(null, { status: 401 });
+    }
+    this.#admitted.set(request, admitted.data);
+    return super.fetch(request);
+  }
+
+  override async onConnect(connection: Connection<AdmittedDevice>, ctx: ConnectionContext) {
+    const admitted = this.#admitted.get(ctx.request);
+    if (!admitted) {
+      connection.close(DEVICE_ROOM_CLOSE.unauthenticated, 'not admitted');
+      return;
+    }
+    connection.setState(admitted);
+    // One connection per device: a reconnect after a network change must not leave a dead
+    // socket that commands would be pushed into.
+    for (const other of this.getConnections()) {
+      if (other.id !== connection.id) {
+        other.close(DEVICE_ROOM_CLOSE.replaced, 'replaced by a newer connection');
+      }
+    }
+    // A new connection: what was sent before may never have arrived, so send what is due now.
+    await this.#deliver(connection, admitted, true);
+  }
+
+  override async onMessage(connection: Connection<AdmittedDevice>, message: WSMessage) {
+    const device = connection.state;
+    if (!device) {
+      connection.close(DEVICE_ROOM_CLOSE.unauthenticated, 'not admitted');
+      return;
+    }
+    if (this.#overLimit()) {
+      connection.close(DEVICE_ROOM_CLOSE.rateLimited, 'too many frames: back off');
+      return;
+    }
+    const text = typeof message === 'string' ? message : new TextDecoder().decode(message);
+    const parsed = parseDeviceFrame(text);
+    if (!parsed.ok) {
+      send(connection, {
+        type: 'error',
+        ...(parsed.id ? { id: parsed.id } : {}),
+        payload: parsed.error,
+      });
+      return;
+    }
+    const frame = parsed.frame;
+    const deps = this.#appDeps();
+    const requestId = newId('request');
+    const work = lazyDb(deps);
+    try {
+      await this.#handle(connection, device, frame, deps, work.db, requestId);
+    } catch (err) {
+      this.#fail(connection, frame, err, deps, requestId);
+    } finally {
+      await work.close();
+    }
+  }
+
+  override onRequest(): Response {
+    return new Response('Not found', { status: 404 });
+  }
+
+  /**
+   * RPC from the api after a command was created: pushes what is due to the connected device.
+   * Returns how many commands went out (0 when the device is not connected: its next post or
+   * connection collects them).
+   */
+  async deliver(): Promise<number> {
+    const connection = [...this.getConnections<AdmittedDevice>()].find(
+      (c) => c.readyState === WebSocket.OPEN && c.state,
+    );
+    if (!connection?.state) return 0;
+    return this.#deliver(connection, connection.state, false);
+  }
+
+  async #handle(
+    connection: Connection<AdmittedDevice>,
+    device: AdmittedDevice,
+    frame: DeviceFrame,
+    deps: AppDeps,
+    db: () => Database,
+    requestId: string,
+  ) {
+    const id = frame.id ? { id: frame.id } : {};
+    switch (frame.type) {
+      case 'heartbeat':
+        send(connection, {
+          type: 'heartbeat_ack',
+          ...id,
+          payload: { serverTime: new Date(deps.now()).toISOString() },
+        });
+        return;
+      case 'telemetry': {
+        const stored = await storeBatch(
+          deps,
+          db,
+          {
+            tenantId: device.tenantId,
+            deviceId: device.deviceId,
+            guard: { credentialId: device.credentialId, sealedSecret: device.sealedSecret },
+          },
+          telemetryIngestBody(frame.payload, deps.now()),
+          requestId,
+        );
+        // Committed (and rules judged): only now is it acknowledged.
+        send(connection, {
+          type: 'telemetry_ack',
+          ...id,
+          payload: {
+            accepted: stored.accepted,
+            duplicates: stored.duplicates,
+            rejected: stored.rejected,
+            serverTime: stored.serverTime,
+          },
+        });
+        await deps.live.publish(device.tenantId, stored.live);
+        if (stored.commandsWaiting) await this.#deliver(connection, device, false);
+        return;
+      }
+      case 'command_ack':
+      case 'command_result':
+      case 'update_progress': {
+        const input = {
+          acks: frame.type === 'command_ack' ? [frame.payload.commandId] : [],
+          results: frame.type === 'command_result' ? [frame.payload] : [],
+          progress: frame.type === 'update_progress' ? [frame.payload] : [],
+        };
+        const [outcome] = await reportCommands({
+          ctx: deviceCtx(deps, db(), device, requestId),
+          input,
+        });
+        if (outcome) send(connection, statusFrame(outcome, frame.id));
+        return;
+      }
+    }
+  }
+
+  /** Claims what is due and pushes it; the claim marks it sent first (at least once). */
+  async #deliver(
+    connection: Connection,
+    device: AdmittedDevice,
+    immediately: boolean,
+  ): Promise<number> {
+    const deps = this.#appDeps();
+    const handle = deps.openDb();
+    try {
+      const claimed = await claimCommands({
+        ctx: deviceCtx(deps, handle.db, device, newId('request')),
+        input: { immediately },
+      });
+      for (const command of claimed)
+        send(connection, { type: 'command', payload: toDelivered(command) });
+      return claimed.length;
+    } catch (err) {
+      // Stored commands are not lost: the next connection or post delivers them.
+      deps.log({ warning: 'room_delivery_failed', deviceId: device.deviceId, error: String(err) });
+      return 0;
+    } finally {
+      await handle.close().catch(() => {});
+    }
+  }
+
+  /**
+   * A refused frame: the device hears why (the same codes HTTP answers with). A credential that
+   * stopped verifying (revoked meanwhile) also ends the connection; a bug is logged, not shown.
+   */
+  #fail(
+    connection: Connection,
+    frame: DeviceFrame,
+    err: unknown,
+    deps: AppDeps,
+    requestId: string,
+  ) {
+    const id = frame.id ? { id: frame.id } : {};
+    if (isDomainError(err)) {
+      const { problem } = problemFromDomainError(err);
+      send(connection, {
+        type: 'error',
+        ...id,
+        payload: { code: problem.code, message: problem.detail, errors: problem.errors ?? [] },
+      });
+      if (err.code === 'UNAUTHENTICATED') {
+        connection.close(DEVICE_ROOM_CLOSE.unauthenticated, problem.code);
+      }
+      return;
+    }
+    deps.log({
+      error: 'device_room_frame_failed',
+      requestId,
+      frame: frame.type,
+      message: String(err),
+    });
+    send(connection, {
+      type: 'error',
+      ...id,
+      payload: {
+        code: 'internal',
+        message: `Something went wrong on our side; send it again. (${requestId})`,
+        errors: [],
+      },
+    });
+  }
+
+  #overLimit(): boolean {
+    const now = Date.now();
+    if (now - this.#window.start >= 60_000) this.#window = { start: now, frames: 0 };
+    return ++this.#window.frames > DEVICE_ROOM_FRAMES_PER_MINUTE;
+  }
+}
+
+function statusFrame(
+  outcome: CommandReportOutcome,
+  frameId: string | undefined,
+): DeviceServerFrame {
+  const id = frameId ? { id: frameId } : {};
+  if (outcome.ok) {
+    return {
+      type: 'command_status',
+      ...id,
+      payload: { commandId: outcome.commandId, status: outcome.status },
+    };
+  }
+  return {
+    type: 'error',
+    ...id,
+    payload: {
+      code: outcome.reason,
+      message: outcome.message,
+      errors: [{ path: 'payload.commandId', message: outcome.message }],
+    },
+  };
+}
+
+function send(connection: Connection, frame: DeviceServerFrame) {
+  connection.send(JSON.stringify(frame));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
