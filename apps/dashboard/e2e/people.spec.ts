@@ -74,6 +74,38 @@ test('an owner invites a manager by email; the invitee creates an account and la
   await expect(page.getByTestId('member-row')).toHaveCount(1);
 });
 
+test('someone with an account logs in from the invitation, comes back to it and joins a second company', async ({
+  page,
+  browser,
+}) => {
+  const { companyName } = await signUp(page, 'Inviter');
+  // The invitee runs a company of their own already.
+  const elsewhere = await browser.newContext();
+  const invitee = await elsewhere.newPage();
+  const existing = await signUp(invitee, 'Existing');
+  await invitee.getByRole('button', { name: 'Log out' }).first().click();
+  await expect(invitee).toHaveURL(/\/login$/);
+
+  await invite(page, existing.email, 'Auditor');
+  await invitee.goto(await linkFromMail(existing.email, '/invitations/accept'));
+  await expect(
+    invitee.getByText(`${existing.email} already has an AnythingIoT account`),
+  ).toBeVisible();
+  await invitee.getByRole('link', { name: 'Log in to accept' }).click();
+  await expect(invitee).toHaveURL(/\/login\?next=/);
+  await invitee.getByLabel('Email').fill(existing.email);
+  await invitee.getByLabel('Password').fill(PASSWORD);
+  await invitee.getByRole('button', { name: 'Log in' }).click();
+  await expect(invitee.getByRole('heading', { name: `Join ${companyName}` })).toBeVisible();
+  await invitee.getByRole('button', { name: 'Accept and join' }).click();
+  await expect(invitee.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  await expect(invitee.getByTestId('tenant-name')).toHaveText(companyName);
+  await expect(invitee.getByText('(auditor)')).toBeVisible();
+  // Their own company is still theirs, one switch away.
+  await expect(invitee.getByRole('link', { name: 'Switch company' })).toBeVisible();
+  await elsewhere.close();
+});
+
 test('an owner resends one invitation and revokes another; the revoked link no longer works', async ({
   page,
 }) => {
