@@ -12,6 +12,7 @@ import { appContext } from '~/server/context.server';
 import { formFailure, publicAction } from '~/server/guard.server';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, Submit } from '~/ui/form';
+import { PASSWORD_HINT } from '~/ui/password';
 import { roleLabel } from '~/ui/roles';
 
 // The token is in this page's URL: no Referer may carry it anywhere.
@@ -156,7 +157,7 @@ export default function AcceptInvitation() {
               autoComplete="new-password"
               required
               problem={problem}
-              hint="At least 10 characters; a passphrase works well."
+              hint={PASSWORD_HINT}
             />
             <Submit intent="create">Create my account and join</Submit>
             <input type="hidden" name="token" value={data.token} />

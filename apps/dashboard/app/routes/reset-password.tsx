@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, Submit } from '~/ui/form';
+import { PASSWORD_HINT } from '~/ui/password';
 
 // The token is in this page's URL: no Referer may carry it anywhere.
 export const meta: MetaFunction = () => [
@@ -72,7 +73,7 @@ export default function ResetPassword() {
               autoComplete="new-password"
               required
               problem={problem}
-              hint="At least 10 characters; a passphrase works well."
+              hint={PASSWORD_HINT}
             />
             <Submit>Set the new password</Submit>
           </>

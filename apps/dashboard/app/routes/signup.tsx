@@ -6,6 +6,7 @@ import { Form, Link, useActionData } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { PASSWORD_HINT } from '~/ui/password';
 import { TimeZoneField } from '~/ui/time-zone-field';
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · AnythingIoT' }];
@@ -76,7 +77,7 @@ export default function SignUp() {
           autoComplete="new-password"
           required
           problem={problem}
-          hint="At least 12 characters; a passphrase works well."
+          hint={PASSWORD_HINT}
         />
         <TimeZoneField problem={problem} />
         <fieldset>
