@@ -57,6 +57,11 @@ type Link = {
   pending: Map<string, ReadingsEvent>;
 };
 
+/** A connection as the room keeps it in memory: the socket, its state, its flow control. */
+type Member = { connection: Connection<ConnectionState>; state: ConnectionState; link: Link };
+
+const newLink = (): Link => ({ unacked: [], unackedBytes: 0, pending: new Map() });
+
 /**
  * `tenant:<id>` — one room per tenant for its dashboards (partyserver Durable Object, URL
  * `/parties/tenant/<tenantId>`). Joining needs a room token for this tenant (checked here as
@@ -70,7 +75,12 @@ export class TenantRoom extends Server<TenantRoomEnv> {
   #key: Promise<CryptoKey> | undefined;
   /** Claims verified in fetch(), picked up by onConnect() for the same request. */
   #admitted = new WeakMap<Request, RoomClaims>();
-  #links = new Map<string, Link>();
+  /**
+   * Every open connection with its state, kept in memory so a publish does not deserialise
+   * 1,000 socket attachments (partyserver's getConnections does, per call). Rebuilt from the
+   * attachments once after the room wakes from hibernation.
+   */
+  #roster: Map<string, Member> | undefined;
   /**
    * Increases by one per event. Starting from the wake-up time ×1000 keeps it increasing
    * across hibernation, so an ack from before a wake-up can never acknowledge newer frames.
@@ -104,13 +114,16 @@ export class TenantRoom extends Server<TenantRoomEnv> {
       connection.close(CLOSE.tokenExpired, 'not admitted');
       return;
     }
-    connection.setState({
+    const roster = this.#members();
+    const state: ConnectionState = {
       role: claims.role,
       facilityIds: claims.facilityIds,
       userId: claims.userId,
       exp: claims.exp,
       subscription: null,
-    });
+    };
+    connection.setState(state);
+    roster.set(connection.id, { connection, state, link: newLink() });
     this.#send(connection, {
       v: LIVE_PROTOCOL_VERSION,
       type: 'hello',
@@ -123,8 +136,9 @@ export class TenantRoom extends Server<TenantRoomEnv> {
   }
 
   override async onMessage(connection: Connection<ConnectionState>, message: WSMessage) {
-    const state = connection.state;
-    if (!state || this.#expired(connection, state)) return;
+    const member = this.#member(connection);
+    if (!member || this.#expired(member)) return;
+    const { state } = member;
     let raw: unknown;
     try {
       raw = JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message));
@@ -145,7 +159,7 @@ export class TenantRoom extends Server<TenantRoomEnv> {
     switch (frame.type) {
       case 'subscribe': {
         const subscription = effectiveSubscription(frame, state);
-        connection.setState({ ...state, subscription });
+        this.#setState(member, { ...state, subscription });
         this.#send(connection, {
           v: LIVE_PROTOCOL_VERSION,
           type: 'subscribed',
@@ -156,7 +170,7 @@ export class TenantRoom extends Server<TenantRoomEnv> {
         return;
       }
       case 'ack':
-        return this.#acknowledge(connection, state, frame.seq);
+        return this.#acknowledge(member, frame.seq);
       case 'refresh': {
         const check = await verifyRoomToken(await this.#tokenKey(), frame.token, Date.now());
         if (
@@ -173,7 +187,7 @@ export class TenantRoom extends Server<TenantRoomEnv> {
         const audience = { role: check.claims.role, facilityIds: check.claims.facilityIds };
         const subscription =
           state.subscription && effectiveSubscription(state.subscription, audience);
-        connection.setState({ ...state, ...audience, exp: check.claims.exp, subscription });
+        this.#setState(member, { ...state, ...audience, exp: check.claims.exp, subscription });
         this.#send(connection, {
           v: LIVE_PROTOCOL_VERSION,
           type: 'subscribed',
@@ -190,7 +204,7 @@ export class TenantRoom extends Server<TenantRoomEnv> {
   }
 
   override onClose(connection: Connection) {
-    this.#links.delete(connection.id);
+    this.#roster?.delete(connection.id);
   }
 
   override onRequest(): Response {
@@ -204,26 +218,29 @@ export class TenantRoom extends Server<TenantRoomEnv> {
   async publish(events: unknown): Promise<{ sent: number; coalesced: number }> {
     const batch = LiveEventBatchSchema.parse(events);
     const now = Date.now();
-    const connections = [...this.getConnections<ConnectionState>()];
+    const members = [...this.#members().values()];
     let sent = 0;
     let coalesced = 0;
     for (const event of batch) {
-      const text = JSON.stringify({ v: LIVE_PROTOCOL_VERSION, seq: ++this.#seq, ...event });
-      const seq = this.#seq;
-      for (const connection of connections) {
-        const state = connection.state;
-        if (!state?.subscription || connection.readyState !== WebSocket.OPEN) continue;
+      const seq = ++this.#seq;
+      const text = JSON.stringify({ v: LIVE_PROTOCOL_VERSION, seq, ...event });
+      for (const member of members) {
+        const { state, link, connection } = member;
+        if (!state.subscription) continue;
+        if (connection.readyState !== WebSocket.OPEN) {
+          this.#roster?.delete(connection.id);
+          continue;
+        }
         if (state.exp <= now) {
-          this.#expired(connection, state);
+          this.#expired(member);
           continue;
         }
         if (!mayDeliver(event, state, state.subscription)) continue;
-        const link = this.#link(connection, state);
         if (
           event.type === 'readings' &&
           (link.pending.size > 0 || link.unackedBytes >= FLOW.highWaterBytes)
         ) {
-          if (!state.lagging) connection.setState({ ...state, lagging: true });
+          if (!state.lagging) this.#setState(member, { ...state, lagging: true });
           link.pending.set(
             event.deviceId,
             coalesceReadings(link.pending.get(event.deviceId), event),
@@ -231,40 +248,56 @@ export class TenantRoom extends Server<TenantRoomEnv> {
           coalesced++;
           continue;
         }
-        this.#transmit(connection, link, text, seq);
+        this.#transmit(member, text, seq);
         sent++;
       }
     }
     return { sent, coalesced };
   }
 
-  #link(connection: Connection<ConnectionState>, state: ConnectionState): Link {
-    let link = this.#links.get(connection.id);
-    if (!link) {
-      link = { unacked: [], unackedBytes: 0, pending: new Map() };
-      this.#links.set(connection.id, link);
+  /** The roster, rebuilt from the sockets' attachments after a wake-up. */
+  #members(): Map<string, Member> {
+    if (this.#roster) return this.#roster;
+    const roster = new Map<string, Member>();
+    this.#roster = roster;
+    for (const connection of this.getConnections<ConnectionState>()) {
+      const state = connection.state;
+      if (!state) continue;
+      const member = { connection, state: state as ConnectionState, link: newLink() };
+      roster.set(connection.id, member);
       if (state.lagging) {
         // The room slept while readings were held back for this reader: they are gone, so
         // tell the client to fetch what it missed from the API.
-        connection.setState({ ...state, lagging: undefined });
+        this.#setState(member, { ...member.state, lagging: undefined });
         this.#send(connection, { v: LIVE_PROTOCOL_VERSION, type: 'resync', at: Date.now() });
       }
     }
-    return link;
+    return roster;
   }
 
-  #transmit(connection: Connection, link: Link, text: string, seq: number) {
+  #member(connection: Connection<ConnectionState>): Member | undefined {
+    return this.#members().get(connection.id);
+  }
+
+  /** Updates the state in memory and in the socket's attachment (survives hibernation). */
+  #setState(member: Member, state: ConnectionState) {
+    member.state = state;
+    member.connection.setState(state);
+  }
+
+  #transmit(member: Member, text: string, seq: number) {
+    const { connection, link } = member;
     connection.send(text);
     link.unacked.push([seq, text.length]);
     link.unackedBytes += text.length;
     if (link.unackedBytes > FLOW.closeBytes) {
-      this.#links.delete(connection.id);
+      this.#roster?.delete(connection.id);
       connection.close(CLOSE.tooSlow, 'too far behind: reconnect and catch up');
     }
   }
 
-  #acknowledge(connection: Connection<ConnectionState>, state: ConnectionState, seq: number) {
-    const link = this.#link(connection, state);
+  #acknowledge(member: Member, seq: number) {
+    const { link } = member;
     while (link.unacked.length > 0 && (link.unacked[0]?.[0] ?? Infinity) <= seq) {
       link.unackedBytes -= link.unacked.shift()?.[1] ?? 0;
     }
@@ -272,17 +305,17 @@ export class TenantRoom extends Server<TenantRoomEnv> {
     // Caught up: send what was held back, newest per device, then take new readings again.
     const held = [...link.pending.values()];
     link.pending.clear();
-    connection.setState({ ...state, lagging: undefined });
+    this.#setState(member, { ...member.state, lagging: undefined });
     for (const event of held) {
-      const text = JSON.stringify({ v: LIVE_PROTOCOL_VERSION, seq: ++this.#seq, ...event });
-      this.#transmit(connection, link, text, this.#seq);
+      const seq = ++this.#seq;
+      this.#transmit(member, JSON.stringify({ v: LIVE_PROTOCOL_VERSION, seq, ...event }), seq);
     }
   }
 
-  #expired(connection: Connection, state: ConnectionState): boolean {
-    if (state.exp > Date.now()) return false;
-    this.#links.delete(connection.id);
-    connection.close(CLOSE.tokenExpired, 'token expired: reconnect with a fresh one');
+  #expired(member: Member): boolean {
+    if (member.state.exp > Date.now()) return false;
+    this.#roster?.delete(member.connection.id);
+    member.connection.close(CLOSE.tokenExpired, 'token expired: reconnect with a fresh one');
     return true;
   }
 
