@@ -12,7 +12,10 @@ import type { ReactNode } from 'react';
 import styles from './tailwind.css?url';
 import { problemOf } from './ui/problem';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 export const meta: MetaFunction = () => [{ title: 'AnythingIoT' }];
 
 export function Layout({ children }: { children: ReactNode }) {
