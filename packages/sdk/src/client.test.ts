@@ -241,7 +241,10 @@ describe('createDeviceClient', () => {
             duplicates: 0,
             rejected: [{ index: 1, code: 'out_of_range', detail: 'temperature' }],
             serverTime: new Date().toISOString(),
-            commands: [{ type: 'reboot' }],
+            commands: [
+              { id: 'cmd_1', type: 'reboot', payload: {}, expiresAt: '2030-01-01T00:00:00Z' },
+              { type: 'malformed, ignored' },
+            ],
           },
         }),
       ],
@@ -253,7 +256,11 @@ describe('createDeviceClient', () => {
     expect(result.rejected).toHaveLength(1);
     expect(result.rejected[0]).toMatchObject({ code: 'out_of_range', detail: 'temperature' });
     expect(result.rejected[0]?.reading.seq).toBe(1);
-    expect(result).toMatchObject({ accepted: 2, pending: 0, commands: [{ type: 'reboot' }] });
+    expect(result).toMatchObject({
+      accepted: 2,
+      pending: 0,
+      commands: [{ id: 'cmd_1', type: 'reboot', payload: {}, expiresAt: '2030-01-01T00:00:00Z' }],
+    });
   });
 
   it('never posts a reading twice when sends overlap', async () => {

@@ -1,4 +1,9 @@
-import { signDeviceRequest } from '@anythingiot/core';
+import {
+  type CommandProgress,
+  type CommandResult,
+  type DeliveredCommand,
+  signDeviceRequest,
+} from '@anythingiot/core';
 import {
   type BufferedReading,
   memoryStore,
@@ -11,6 +16,8 @@ import {
 export type DeviceClientOptions = {
   /** Full ingest url, e.g. `https://api.example.com/v1/ingest`. */
   url: string;
+  /** Where acknowledgements and results go; default `/v1/devices/commands/ack` on `url`'s origin. */
+  commandsUrl?: string;
   deviceId: string;
   secret: string;
   store?: ReadingStore;
@@ -51,7 +58,8 @@ export type FlushResult = {
   duplicates: number;
   rejected: RejectedReading[];
   dropped: DroppedBatch[];
-  commands: unknown[];
+  /** Commands the server handed over with its answers (at least once: dedupe by `id`). */
+  commands: DeliveredCommand[];
   pending: number;
   stopped: FlushStop | undefined;
 };
@@ -59,12 +67,35 @@ export type FlushResult = {
 /** `send` buffers then flushes, so its outcome is the flush's. */
 export type SendResult = FlushResult;
 
+/** What a device reports about its commands; any part may be empty (all empty polls). */
+export type CommandReport = {
+  acks?: string[];
+  results?: CommandResult[];
+  progress?: CommandProgress[];
+};
+
+/** What the server made of each report item, in order: acks, then results, then progress. */
+export type CommandReportOutcome =
+  | { commandId: string; ok: true; status: string }
+  | { commandId: string; ok: false; code: string; reason: string; message: string };
+
+/** The answer to `report`: per-item outcomes and the commands now due, or why it failed. */
+export type ReportResult =
+  | { ok: true; results: CommandReportOutcome[]; commands: DeliveredCommand[] }
+  | { ok: false; status: number | undefined; code: string | undefined; error?: string };
+
 /** The device client returned by `createDeviceClient`. */
 export type DeviceClient = {
   send(readings: Reading | Reading[]): Promise<SendResult>;
   flush(): Promise<FlushResult>;
   pending(): Promise<number>;
   clockSkewMs(): number | undefined;
+  /**
+   * Acknowledges commands and reports results or progress (`POST /v1/devices/commands/ack`,
+   * signed like ingest, retried on network errors, 5xx and 429). The answer also carries what
+   * is due now, so `report({})` polls.
+   */
+  report(report: CommandReport): Promise<ReportResult>;
 };
 
 /** Below this, the device clock is trusted: correcting tiny skews would only add noise. */
@@ -100,13 +131,19 @@ export function createDeviceClient(options: DeviceClientOptions): DeviceClient {
     return skewMs !== undefined && Math.abs(skewMs) > SKEW_THRESHOLD_MS ? local + skewMs : local;
   }
 
-  async function post(bytes: Uint8Array<ArrayBuffer>): Promise<Attempt & { sentAt: number }> {
+  const commandsUrl =
+    options.commandsUrl ?? new URL('/v1/devices/commands/ack', options.url).toString();
+
+  async function post(
+    bytes: Uint8Array<ArrayBuffer>,
+    url = options.url,
+  ): Promise<Attempt & { sentAt: number }> {
     // Signed per attempt: the server refuses a timestamp outside its window or seen before.
     const timestamp = String(Math.round(deviceTime()));
     const signature = await signDeviceRequest(options.secret, bytes, timestamp);
     const sentAt = now();
     try {
-      const res = await doFetch(options.url, {
+      const res = await doFetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -171,7 +208,7 @@ export function createDeviceClient(options: DeviceClientOptions): DeviceClient {
           result.accepted += numberOr(body?.accepted, batch.length);
           result.duplicates += numberOr(body?.duplicates, 0);
           result.rejected.push(...rejectedReadings(body?.rejected, batch));
-          if (Array.isArray(body?.commands)) result.commands.push(...body.commands);
+          result.commands.push(...deliveredCommands(body?.commands));
           // Grow back after a 413 split so one oversized reading does not slow the whole backlog.
           batchSize = Math.min(maxBatch, batchSize * 2);
           continue batches;
@@ -234,7 +271,40 @@ export function createDeviceClient(options: DeviceClientOptions): DeviceClient {
     return run;
   }
 
+  async function report(input: CommandReport): Promise<ReportResult> {
+    const bytes = encoder.encode(
+      JSON.stringify({
+        acks: input.acks ?? [],
+        results: input.results ?? [],
+        progress: input.progress ?? [],
+      }),
+    );
+    for (let attempt = 1; ; attempt++) {
+      const answer = await post(bytes, commandsUrl);
+      if (answer.kind === 'ok') {
+        const body = asRecord(answer.body);
+        return {
+          ok: true,
+          results: Array.isArray(body?.results) ? (body.results as CommandReportOutcome[]) : [],
+          commands: deliveredCommands(body?.commands),
+        };
+      }
+      const retryable = answer.kind === 'network' || answer.status === 429 || answer.status >= 500;
+      if (!retryable || attempt >= attempts) {
+        const problem = answer.kind === 'http' ? asRecord(answer.body) : undefined;
+        return {
+          ok: false,
+          status: answer.kind === 'http' ? answer.status : undefined,
+          code: typeof problem?.code === 'string' ? problem.code : undefined,
+          ...(answer.kind === 'network' ? { error: answer.error } : {}),
+        };
+      }
+      await sleep(backoff(attempt, answer.kind === 'http' ? answer.retryAfter : null));
+    }
+  }
+
   return {
+    report,
     async send(readings) {
       const list = (Array.isArray(readings) ? readings : [readings]).map(toBufferedReading);
       // Durable before network: once append resolves, a crash or outage cannot lose these.
@@ -287,6 +357,18 @@ function parseRetryAfter(value: string | null, nowMs: number): number | undefine
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** The well-formed commands of an answer (anything else is ignored, never thrown on). */
+export function deliveredCommands(value: unknown): DeliveredCommand[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    const c = asRecord(item);
+    const payload = asRecord(c?.payload);
+    return c && typeof c.id === 'string' && typeof c.type === 'string' && payload
+      ? [{ id: c.id, type: c.type, payload, expiresAt: String(c.expiresAt ?? '') }]
+      : [];
+  });
 }
 
 function rejectedReadings(value: unknown, batch: BufferedReading[]): RejectedReading[] {

@@ -6,8 +6,14 @@ import type { DeviceServerFrame } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
 import { freePort, type RunningWorker, startWranglerDev } from '@anythingiot/devstack';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import {
+  connectDeviceChannel,
+  createCommandRunner,
+  type WebSocketConstructor,
+} from '@anythingiot/sdk';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from './device-fixtures.js';
 import { connectDevice, type DeviceSocket, deviceRoomUrl, isSocket } from './device-room-client.js';
 import { waitFor } from './notify-stack.js';
@@ -343,4 +349,43 @@ describe('commands over the room', () => {
       payload: { code: 'expired' },
     });
   }, 30_000);
+});
+
+describe('the SDK device channel', () => {
+  it('sends telemetry, runs pushed commands and reports them, over the room', async () => {
+    const w = await world();
+    const runs: string[] = [];
+    let runner: ReturnType<typeof createCommandRunner> | undefined;
+    const channel = connectDeviceChannel({
+      url: worker.url,
+      ...w.device,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      onCommand: (command) => void runner?.handle([command]),
+    });
+    runner = createCommandRunner({
+      reporter: channel.reporter,
+      handlers: {
+        ping: (_payload, { command }) => {
+          runs.push(command.id);
+          return { pong: true };
+        },
+      },
+    });
+    try {
+      await channel.ready();
+      const ack = await channel.telemetry({
+        ts: Date.now() - 1_000,
+        metrics: { temperature: 3.9 },
+      });
+      expect(ack).toMatchObject({ accepted: 1, duplicates: 0, rejected: [] });
+      const created = await sendCommand(w.key, w.device.deviceId, { type: 'ping' });
+      await waitFor(async () =>
+        (await getCommand(w.key, created.id)).status === 'completed' ? true : undefined,
+      );
+      expect(runs).toEqual([created.id]);
+      expect(await getCommand(w.key, created.id)).toMatchObject({ response: { pong: true } });
+    } finally {
+      channel.close();
+    }
+  });
 });

@@ -17,6 +17,7 @@ export function formatEvent(e: SimEvent): string {
   const at = new Date(e.at).toISOString().slice(0, 19);
   if (e.type === 'stopped')
     return `[sim ${at}] ${e.deviceId}: stopped, the api answered ${e.reason}`;
+  if (e.type === 'command') return `[sim ${at}] ${e.deviceId}: command ${e.command} ${e.detail}`;
   return e.type === 'offline'
     ? `[sim ${at}] ${e.deviceId}: dropout, buffering`
     : `[sim ${at}] ${e.deviceId}: back online, backfilling`;

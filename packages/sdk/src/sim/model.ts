@@ -116,8 +116,11 @@ export type DeviceModelOptions = {
 };
 
 export type DeviceModel = {
-  /** The next reading; the first call returns the reading at `start`. */
-  next(): SimReading;
+  /**
+   * The next reading; the first call returns the reading at `start`. `afterMs` is the time
+   * since the previous one (default the interval): a device told to report less often.
+   */
+  next(afterMs?: number): SimReading;
   state(): Readonly<ModelState>;
   readonly profile: KindProfile;
 };
@@ -213,7 +216,7 @@ export function createDeviceModel(options: DeviceModelOptions): DeviceModel {
     return { energy: watts * dt, door: doorOpen };
   }
 
-  function next(): SimReading {
+  function next(afterMs = intervalMs): SimReading {
     let energy = 0;
     let door = false;
     let elapsed = 0;
@@ -225,7 +228,7 @@ export function createDeviceModel(options: DeviceModelOptions): DeviceModel {
       door = probe.door;
       elapsed = 1;
     } else {
-      const end = s.t + intervalMs;
+      const end = s.t + afterMs;
       while (s.t < end) {
         const dt = Math.min(STEP_MS, end - s.t);
         const r = step(dt);

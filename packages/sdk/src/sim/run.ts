@@ -1,4 +1,5 @@
 import { createDeviceClient, type FlushResult } from '../client.js';
+import { type CommandHandler, createCommandRunner, httpReporter } from '../commands.js';
 import { memoryStore, type ReadingStore, toBufferedReading } from '../store.js';
 import { createDeviceModel, type DeviceKind } from './model.js';
 import { EMPTY_SCENARIO, isOffline, type Scenario } from './scenario.js';
@@ -43,10 +44,36 @@ export type SimSummary = {
   errors: number;
 };
 
-/** Things worth a log line: a device stopping for good, a dropout starting or ending. */
+/** Things worth a log line: a device stopping for good, a dropout starting or ending, a command. */
 export type SimEvent =
   | { type: 'offline' | 'online'; deviceId: string; at: number }
-  | { type: 'stopped'; deviceId: string; at: number; reason: string };
+  | { type: 'stopped'; deviceId: string; at: number; reason: string }
+  | { type: 'command'; deviceId: string; at: number; command: string; detail: string };
+
+/** The longest report interval a command may set (a day, as the api allows for a device). */
+const MAX_INTERVAL_MS = 86_400_000;
+
+/**
+ * What simulated devices do when told to: `ping` answers at once; `set_report_interval`
+ * ({seconds}) changes how often the device reads and posts. Anything else fails as unsupported,
+ * so a dashboard shows all three ends of the lifecycle.
+ */
+function simHandlers(device: { setInterval(ms: number): void }) {
+  const handlers: Record<string, CommandHandler> = {
+    ping: () => ({ pong: true, at: new Date().toISOString() }),
+    set_report_interval: (payload) => {
+      const seconds = payload.seconds;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+        throw new Error('payload.seconds must be a number of seconds');
+      }
+      const ms = Math.round(seconds * 1_000);
+      if (ms < 1_000 || ms > MAX_INTERVAL_MS) throw new Error('seconds must be 1 to 86400');
+      device.setInterval(ms);
+      return { reportIntervalSeconds: ms / 1_000 };
+    },
+  };
+  return handlers;
+}
 
 export type SimOptions = {
   /** Full ingest url, e.g. `http://127.0.0.1:8787/v1/ingest`. */
@@ -161,6 +188,8 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
       firstSeq: (await state.loadNextSeq()) ?? 0,
     });
     let current = start;
+    let interval = intervalMs;
+    let previous = start;
     const client = createDeviceClient({
       url: options.url,
       deviceId,
@@ -181,6 +210,36 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
       },
     });
     pendingBy.set(deviceId, await state.store.size());
+    // Commands come with the ingest answers; the device acknowledges, runs and reports them.
+    const runner = createCommandRunner({
+      reporter: httpReporter(client),
+      handlers: simHandlers({
+        setInterval: (ms) => {
+          interval = ms;
+        },
+      }),
+      onError: (err, command) =>
+        options.onEvent?.({
+          type: 'command',
+          deviceId,
+          at: current,
+          command: command.type,
+          detail: `not reported: ${String(err)}`,
+        }),
+    });
+    const runCommands = async (result: FlushResult) => {
+      if (result.commands.length === 0) return;
+      await runner.handle(result.commands);
+      for (const c of result.commands) {
+        options.onEvent?.({
+          type: 'command',
+          deviceId,
+          at: current,
+          command: c.type,
+          detail: JSON.stringify(c.payload),
+        });
+      }
+    };
 
     const account = (result: FlushResult, offline: boolean) => {
       // The api's own `accepted` counts stored values (one per metric), so readings are counted
@@ -204,7 +263,7 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     };
 
     let unflushed = 0;
-    for (let t = start; t < end; t += intervalMs) {
+    for (let t = start; t < end; t += interval) {
       await wait(dueAt(t) - Date.now(), signal);
       if (signal?.aborted) return;
       current = t;
@@ -215,7 +274,8 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
         options.onEvent?.({ type: offline ? 'offline' : 'online', deviceId, at: t });
       }
 
-      const reading = model.next();
+      const reading = model.next(t === start ? undefined : t - previous);
+      previous = t;
       // Reserve the number before using it: a crash in between leaves a gap, never a reuse.
       await state.saveNextSeq(reading.seq + 1);
       await state.store.append([toBufferedReading(reading)]);
@@ -227,6 +287,7 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
 
       const result = await client.flush();
       account(result, offline);
+      await runCommands(result);
       const stop = result.stopped;
       if (stop && stop.reason !== 'retries_exhausted') {
         // The api refused the credentials or the request shape: retrying cannot help.
@@ -243,7 +304,9 @@ export async function runSimulation(options: SimOptions): Promise<SimSummary> {
     }
     // The run's end is not a dropout: send the last partial batch (and any backlog) now.
     if (!signal?.aborted && !isOffline(scenario, deviceId, current - start)) {
-      account(await client.flush(), false);
+      const last = await client.flush();
+      account(last, false);
+      await runCommands(last);
     }
   }
 
