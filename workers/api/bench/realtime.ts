@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -233,6 +233,8 @@ try {
           },
           cpu,
           via: process.env.PROXY === '1' ? "wrangler's dev proxy" : "the Worker's own port",
+          // The machine is shared: a busy neighbour shows here and in every latency above.
+          loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
         },
         null,
         2,
