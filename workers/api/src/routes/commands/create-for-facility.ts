@@ -9,6 +9,7 @@ import {
   INVALID,
   idParam,
   NOT_FOUND,
+  ProblemSchema,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
 import { CommandSchema, NewCommandSchema, presentCommand } from './schemas.js';
@@ -42,6 +43,10 @@ const route = createRoute({
     },
     ...NOT_FOUND,
     ...CONFLICT,
+    413: {
+      description: `More than ${MAX_BULK_COMMAND_DEVICES} active devices (code \`too_many_devices\`): send per device`,
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
     ...INVALID,
     ...TENANT_ROUTE_ERRORS,
   },
