@@ -146,7 +146,6 @@ try {
     const connectSeconds = (performance.now() - connectStarted) / 1000;
 
     // --- devices -----------------------------------------------------------------------------
-    let posts = 0;
     let failures = 0;
     const postLatencies: number[] = [];
     const ingestUrl = `${base}/v1/ingest`;
@@ -181,13 +180,11 @@ try {
               body,
             });
             await res.arrayBuffer();
-            if (res.status === 200) {
-              posts++;
-              if (measuring) {
-                measuredPosts++;
-                postLatencies.push(performance.now() - t0);
-              }
-            } else failures++;
+            if (res.status !== 200) failures++;
+            else if (measuring) {
+              measuredPosts++;
+              postLatencies.push(performance.now() - t0);
+            }
           } catch {
             failures++;
           }
