@@ -178,6 +178,40 @@ describe('joining a tenant room', () => {
   });
 });
 
+describe('token lifetime on an open connection', () => {
+  it('closes a connection whose token expired (4401); a refresh extends it with the new scope', async () => {
+    const { tenantId, inA, inB, facilityA, facilityB } = await seedTenant();
+    const ttlMs = 2_000;
+    const lapsing = await client(tenantId, { tenantId, ttlMs });
+    const refreshed = await client(tenantId, {
+      tenantId,
+      userId: 'usr_refresh',
+      role: 'operator',
+      facilityIds: [facilityA],
+      ttlMs,
+    });
+    // Moved to facility B meanwhile: the fresh token carries the new scope.
+    refreshed.send({
+      v: LIVE_PROTOCOL_VERSION,
+      type: 'refresh',
+      token: await tokenFor(secret, {
+        tenantId,
+        userId: 'usr_refresh',
+        role: 'operator',
+        facilityIds: [facilityB],
+      }),
+    });
+    await refreshed.next((f) => f.type === 'subscribed' && f.expiresAt > Date.now() + ttlMs);
+    const closed = new Promise<number>((resolve) => lapsing.socket.once('close', resolve));
+    await new Promise((r) => setTimeout(r, ttlMs + 500));
+    await post(inA, [reading(4.0)]);
+    await post(inB, [reading(4.1)]);
+    expect(await closed).toBe(4401);
+    await refreshed.next((f) => f.type === 'readings' && f.deviceId === inB.deviceId);
+    expect(readingsOf(refreshed, inA.deviceId)).toEqual([]);
+  });
+});
+
 describe('live readings', () => {
   it('a reading posted through signed ingest reaches the socket, with event and commit times', async () => {
     const { tenantId, inA, facilityA } = await seedTenant();
