@@ -126,7 +126,14 @@ export {
   type SeqGapSummary,
 } from './repos/readings.js';
 export { recipientRepo } from './repos/recipients.js';
-export { type BucketPoint, bucketSeries, type RawPoint, rawSeries } from './repos/series.js';
+export {
+  type BucketPoint,
+  bucketSeries,
+  bucketSeriesOfFacility,
+  type DeviceBucketPoint,
+  type RawPoint,
+  rawSeries,
+} from './repos/series.js';
 export {
   createTenant,
   listTenants,

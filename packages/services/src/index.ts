@@ -44,6 +44,12 @@ export { createDevice } from './devices/create-device.js';
 export { deviceNotFound } from './devices/device-errors.js';
 export { type DeviceDetail, getDevice } from './devices/get-device.js';
 export {
+  type FacilityReadings,
+  type FacilityReadingsQuery,
+  getFacilityReadings,
+  MAX_FACILITY_SERIES,
+} from './devices/get-facility-readings.js';
+export {
   getReadings,
   MAX_RAW_POINTS,
   type ReadingSeries,

@@ -8,10 +8,11 @@ import {
   planReadingsQuery,
   type Resolution,
   ROLLUP_RESOLUTIONS,
+  type RollupResolution,
   type SeriesSummary,
   summarise,
 } from '@anythingiot/core';
-import { bucketSeries, deviceRepo, rawSeries } from '@anythingiot/db';
+import { type BucketPoint, bucketSeries, deviceRepo, rawSeries } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { deviceNotFound } from './device-errors.js';
 
@@ -56,11 +57,7 @@ export async function getReadings({
   input: ReadingsQuery;
 }): Promise<ReadingSeries> {
   if (!isId('device', input.id)) throw deviceNotFound(input.id);
-  if (!(input.metric in CANONICAL_METRICS) && !CUSTOM_METRIC.test(input.metric)) {
-    throw new DomainError('VALIDATION', `"${input.metric}" is not a metric name.`, {
-      errors: [{ path: 'metric', message: 'unknown metric name' }],
-    });
-  }
+  assertMetricName(input.metric);
   const to = input.to?.getTime() ?? ctx.ports.now();
   const plan = planReadingsQuery({
     from: input.from?.getTime() ?? to - DEFAULT_RANGE_MS,
@@ -69,10 +66,7 @@ export async function getReadings({
   });
   if (!(await deviceRepo(ctx.db, ctx.tenantId, ctx).get(input.id))) throw deviceNotFound(input.id);
 
-  const unit =
-    input.metric in CANONICAL_METRICS
-      ? CANONICAL_METRICS[input.metric as keyof typeof CANONICAL_METRICS].unit
-      : null;
+  const unit = unitOf(input.metric);
   const base = { deviceId: input.id, metric: input.metric, unit, resolution: plan.resolution };
   const range = { tenantId: ctx.tenantId, deviceId: input.id, metric: input.metric };
 
@@ -97,24 +91,51 @@ export async function getReadings({
     };
   }
 
-  // Whole buckets only: a half bucket at either end would show a misleading min/max.
-  const width = ROLLUP_RESOLUTIONS[plan.resolution] * 1_000;
-  const from = new Date(Math.floor(plan.from / width) * width);
-  const end = new Date(Math.ceil(plan.to / width) * width);
+  const { from, to: end } = wholeBuckets(plan.from, plan.to, plan.resolution);
   const buckets = await bucketSeries(ctx.db, { ...range, from, to: end }, plan.resolution);
   return {
     ...base,
     from,
     to: end,
-    points: buckets.map((b) => ({
-      ts: b.ts,
-      count: b.count,
-      min: b.min,
-      max: b.max,
-      mean: b.sum / b.count,
-      mkt: input.metric === 'temperature' ? mktFromSums(b.arrheniusSum, b.count) : null,
-    })),
+    points: buckets.map((b) => bucketPoint(input.metric, b)),
     truncated: false,
     summary: summarise(input.metric, buckets),
+  };
+}
+
+/** Refuses what is not a canonical or custom metric name, naming the field. */
+export function assertMetricName(metric: string): void {
+  if (!(metric in CANONICAL_METRICS) && !CUSTOM_METRIC.test(metric)) {
+    throw new DomainError('VALIDATION', `"${metric}" is not a metric name.`, {
+      errors: [{ path: 'metric', message: 'unknown metric name' }],
+    });
+  }
+}
+
+/** The stored unit of a canonical metric; null for custom ones. */
+export function unitOf(metric: string): string | null {
+  return metric in CANONICAL_METRICS
+    ? CANONICAL_METRICS[metric as keyof typeof CANONICAL_METRICS].unit
+    : null;
+}
+
+/** Whole buckets only: a half bucket at either end would show a misleading min/max. */
+export function wholeBuckets(from: number, to: number, resolution: RollupResolution) {
+  const width = ROLLUP_RESOLUTIONS[resolution] * 1_000;
+  return {
+    from: new Date(Math.floor(from / width) * width),
+    to: new Date(Math.ceil(to / width) * width),
+  };
+}
+
+/** A rollup bucket as a chart point: mean from the sum, MKT for temperature. */
+export function bucketPoint(metric: string, b: BucketPoint): SeriesPoint {
+  return {
+    ts: b.ts,
+    count: b.count,
+    min: b.min,
+    max: b.max,
+    mean: b.sum / b.count,
+    mkt: metric === 'temperature' ? mktFromSums(b.arrheniusSum, b.count) : null,
   };
 }
