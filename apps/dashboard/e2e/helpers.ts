@@ -92,7 +92,11 @@ export async function ownerContext(company: Company, requestId: string) {
     facilityIds: null,
     requestId,
     db: handle.db,
-    ports: { keyring: () => parseKeyring(env.SECRETS_KEYRING!), now: () => Date.now() },
+    ports: {
+      keyring: () => parseKeyring(env.SECRETS_KEYRING!),
+      now: () => Date.now(),
+      offlineFactor: Number(env.OFFLINE_AFTER_INTERVALS ?? 3),
+    },
   };
   return { ctx, db: handle.db, tenantId: tenant.id, close: () => handle.close() };
 }

@@ -98,13 +98,13 @@ describe('the device list', () => {
   it.each([
     ['status=online', ['Vaccine fridge']],
     ['status=offline', ['Spare fridge']],
-    ['status=waiting', ['Freezer 100%', 'Warehouse logger']],
+    ['status=never_reported', ['Freezer 100%', 'Warehouse logger']],
     ['status=revoked', ['Old logger']],
     ['tag=vaccines', ['Vaccine fridge', 'Warehouse logger']],
     ['q=FRIDGE', ['Spare fridge', 'Vaccine fridge']],
     ['q=100%25', ['Freezer 100%']],
     ['q=%25', ['Freezer 100%']],
-    ['tag=vaccines&status=waiting', ['Warehouse logger']],
+    ['tag=vaccines&status=never_reported', ['Warehouse logger']],
   ])('filters by %s', async (query, expected) => {
     const res = await t.call(devices, { as: t.a.members.owner, url: `/devices?${query}` });
     expect(res.status).toBe(200);

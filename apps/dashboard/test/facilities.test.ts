@@ -55,8 +55,8 @@ describe('the facilities list', () => {
     expect(res.status).toBe(200);
     const [one, two] = t.a.facilityIds;
     const byId = Object.fromEntries(res.data.facilities.map((f: { id: string }) => [f.id, f]));
-    expect(byId[one]).toMatchObject({ online: 1, offline: 0, waiting: 1, type: 'cold_room' });
-    expect(byId[two]).toMatchObject({ online: 0, waiting: 1 });
+    expect(byId[one]).toMatchObject({ online: 1, offline: 0, neverReported: 1, type: 'cold_room' });
+    expect(byId[two]).toMatchObject({ online: 0, neverReported: 1 });
     expect(res.data.canWrite).toBe(false);
   });
 
@@ -191,7 +191,7 @@ describe('the facility page', () => {
     );
     expect(byName['Fridge 2']).toMatchObject({
       id: silent.id,
-      connectivity: 'waiting',
+      connectivity: 'never_reported',
       temperature: null,
       sparkline: [],
     });

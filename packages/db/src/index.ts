@@ -50,6 +50,7 @@ export {
   expireDueCommands,
   type NewCommand,
 } from './repos/commands.js';
+export { type ConnectivityClock, connectivityOf } from './repos/connectivity.js';
 export {
   type Delivery,
   type DeliveryChannel,

@@ -13,6 +13,11 @@ export type ServicePorts = {
   keyring(): Promise<Keyring>;
   /** Unix ms. */
   now(): number;
+  /**
+   * OFFLINE_AFTER_INTERVALS: silent for longer than expected interval × this is offline (core's
+   * `deviceConnectivity`); the api's sweep raises offline alerts on the same setting.
+   */
+  offlineFactor: number;
   /** Where ingest caches device credentials; absent: rotations and revocations skip the purge. */
   redis?: ForgettingCache;
   /** One structured log line, e.g. a degraded dependency. */

@@ -1,8 +1,9 @@
 import { newId } from '@anythingiot/core';
-import { ingestReadings, insertAlert } from '@anythingiot/db';
+import { ingestReadings, insertAlert, schema } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevice, listDeviceStates, revokeDevice } from '../src/index.js';
+import { createDevice, getDevice, listDeviceStates, revokeDevice } from '../src/index.js';
 import { memberCtx, seedTenant } from './fixtures.js';
 
 let db: TestDatabase;
@@ -84,7 +85,7 @@ describe('listDeviceStates', () => {
     expect(byName['Fridge 1']!.latest.door?.value).toBe(0);
     expect(byName['Fridge 2']!.connectivity).toBe('offline');
     expect(byName['Fridge 2']!.latest.temperature?.value).toBe(7);
-    expect(byName['Freezer 100%_off']!.connectivity).toBe('waiting');
+    expect(byName['Freezer 100%_off']!.connectivity).toBe('never_reported');
     expect(byName['Freezer 100%_off']!.latest).toEqual({});
     expect(byName['Old logger']!.connectivity).toBe('revoked');
   });
@@ -111,7 +112,7 @@ describe('listDeviceStates', () => {
   it.each([
     ['online', ['Fridge 1', 'Fridge B']],
     ['offline', ['Fridge 2']],
-    ['waiting', ['Freezer 100%_off']],
+    ['never_reported', ['Freezer 100%_off']],
     ['revoked', ['Old logger']],
   ] as const)('filters by connectivity %s, agreeing with what each item says', async (c, names) => {
     const { items } = await listDeviceStates({
@@ -141,5 +142,57 @@ describe('listDeviceStates', () => {
     const reporting = [...first.items, ...rest.items].find((s) => s.device.id === w.reporting.id);
     expect(reporting?.latest.temperature?.value).toBe(5.2);
     expect(first.items.length + rest.items.length).toBe(5);
+  });
+});
+
+describe('connectivity before the sweep catches up', () => {
+  // A device that went quiet ten minutes ago, reporting every minute: past 3 × 60 s but no
+  // offline alert yet (the sweep has not run). Every view must already call it offline.
+  async function quietWorld() {
+    const { tenantId, facilities } = await seedTenant(db, ['Lab']);
+    const lab = facilities[0]!;
+    const admin = (await memberCtx(db, tenantId, null)).ctx;
+    const { device } = await createDevice({
+      ctx: admin,
+      input: { name: 'Quiet fridge', facilityId: lab.id, expectedIntervalSeconds: 60 },
+    });
+    await db.handle.db
+      .update(schema.devices)
+      .set({ lastSeenAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(schema.devices.id, device.id));
+    const withFactor = (offlineFactor: number) => ({
+      ...admin,
+      ports: { ...admin.ports, offlineFactor },
+    });
+    return { device, lab, withFactor };
+  }
+
+  it.each([
+    [3, 'offline'],
+    [20, 'online'],
+  ] as const)(
+    'with factor %d: the badge, the filter and the device page say %s',
+    async (factor, state) => {
+      const { device, lab, withFactor } = await quietWorld();
+      const ctx = withFactor(factor);
+      const { items } = await listDeviceStates({ ctx, input: { facilityId: lab.id, limit: 10 } });
+      expect(items.map((s) => s.connectivity)).toEqual([state]);
+      for (const c of ['online', 'offline'] as const) {
+        const filtered = await listDeviceStates({
+          ctx,
+          input: { facilityId: lab.id, connectivity: c, limit: 10 },
+        });
+        expect(filtered.items.map((s) => s.device.id)).toEqual(c === state ? [device.id] : []);
+      }
+      expect((await getDevice({ ctx, input: { id: device.id } })).connectivity).toBe(state);
+    },
+  );
+
+  it('the device page agrees with the list for every kind of device', async () => {
+    const { items } = await listDeviceStates({ ctx: w.admin, input: { limit: 50 } });
+    for (const s of items) {
+      const detail = await getDevice({ ctx: w.admin, input: { id: s.device.id } });
+      expect(detail.connectivity, s.device.name).toBe(s.connectivity);
+    }
   });
 });

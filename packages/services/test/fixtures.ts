@@ -42,6 +42,7 @@ export async function memberCtx(
     ports: {
       keyring: async () => keyring,
       now: () => Date.now(),
+      offlineFactor: 3,
       redis: { del: async (key: string) => purged.push(key) },
     },
   };

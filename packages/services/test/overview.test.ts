@@ -3,11 +3,17 @@ import { insertAlert, type NewAlert, schema } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledge, createDevice, getOverview, getTenantPreferences } from '../src/index.js';
+import {
+  acknowledge,
+  createDevice,
+  getOverview,
+  getTenantPreferences,
+  listDeviceStates,
+} from '../src/index.js';
 import { memberCtx, seedTenant } from './fixtures.js';
 
 // The overview's aggregates against real rows: temperature range over the devices that are not
-// offline, online/offline/waiting counts, the worst unacknowledged severity per facility, and
+// offline, online/offline/never-reported counts, the worst unacknowledged severity per facility, and
 // the facility scope of a limited member.
 let db: TestDatabase;
 beforeAll(async () => {
@@ -111,20 +117,32 @@ describe('getOverview', () => {
     ]);
     const [berlin, chicago, empty, none] = o.tiles;
     expect(berlin).toMatchObject({
-      devices: { online: 2, offline: 1, waiting: 1, minTemperature: 3.5, maxTemperature: 7.25 },
+      devices: {
+        online: 2,
+        offline: 1,
+        neverReported: 1,
+        minTemperature: 3.5,
+        maxTemperature: 7.25,
+      },
       worstActiveSeverity: 'critical',
       activeAlerts: 3,
       acknowledgedAlerts: 0,
     });
     // Acknowledged: someone is on it, so the tile is not coloured by it, but it is counted.
     expect(chicago).toMatchObject({
-      devices: { online: 1, offline: 0, waiting: 0, minTemperature: 20, maxTemperature: 20 },
+      devices: { online: 1, offline: 0, neverReported: 0, minTemperature: 20, maxTemperature: 20 },
       worstActiveSeverity: null,
       activeAlerts: 0,
       acknowledgedAlerts: 1,
     });
     expect(empty).toMatchObject({
-      devices: { online: 0, offline: 0, waiting: 0, minTemperature: null, maxTemperature: null },
+      devices: {
+        online: 0,
+        offline: 0,
+        neverReported: 0,
+        minTemperature: null,
+        maxTemperature: null,
+      },
       worstActiveSeverity: null,
     });
     expect(none).toMatchObject({ worstActiveSeverity: 'info', devices: { online: 1 } });
@@ -139,6 +157,52 @@ describe('getOverview', () => {
     const short = await getOverview({ ctx: w.admin, input: { alertLimit: 2 } });
     expect(short.activeAlerts).toHaveLength(2);
     expect(short.moreActiveAlerts).toBe(true);
+  });
+
+  it('counts a device silent beyond interval × factor as offline before any sweep ran', async () => {
+    const w = await seedWorld();
+    const { device } = await createDevice({
+      ctx: w.admin,
+      input: { name: 'Berlin 5 (quiet)', facilityId: w.berlin.id, expectedIntervalSeconds: 60 },
+    });
+    // Ten minutes without data, no offline alert yet: past 3 × 60 s, within 20 × 60 s.
+    const at = new Date(Date.now() - 10 * 60_000);
+    await db.handle.db
+      .update(schema.devices)
+      .set({ lastSeenAt: at })
+      .where(eq(schema.devices.id, device.id));
+    await db.handle.db.insert(schema.deviceLatest).values({
+      tenantId: w.tenantId,
+      deviceId: device.id,
+      metric: 'temperature',
+      ts: at,
+      value: 30,
+    });
+    const tile = async (offlineFactor: number) => {
+      const ctx = { ...w.admin, ports: { ...w.admin.ports, offlineFactor } };
+      const o = await getOverview({ ctx, input: { alertLimit: 0 } });
+      return o.tiles.find((t) => t.facility?.id === w.berlin.id)!.devices;
+    };
+    // Its stale 30 °C is left out of the range like the alerted device's.
+    expect(await tile(3)).toMatchObject({ online: 2, offline: 2, maxTemperature: 7.25 });
+    expect(await tile(20)).toMatchObject({ online: 3, offline: 1, maxTemperature: 30 });
+  });
+
+  it('counts exactly the badges the facility page shows', async () => {
+    const w = await seedWorld();
+    const o = await getOverview({ ctx: w.admin, input: { alertLimit: 0 } });
+    for (const facility of [w.berlin, w.chicago, w.empty]) {
+      const { items } = await listDeviceStates({
+        ctx: w.admin,
+        input: { facilityId: facility.id, status: 'active', limit: 100 },
+      });
+      const count = (c: string) => items.filter((s) => s.connectivity === c).length;
+      expect(o.tiles.find((t) => t.facility?.id === facility.id)?.devices).toMatchObject({
+        online: count('online'),
+        offline: count('offline'),
+        neverReported: count('never_reported'),
+      });
+    }
   });
 
   it('shows a member limited to one facility that facility only', async () => {

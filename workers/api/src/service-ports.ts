@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 export const servicePorts = (deps: AppDeps): ServicePorts => ({
   keyring: () => deps.keyring(),
   now: () => deps.now(),
+  offlineFactor: deps.alerts.offlineFactor,
   redis: deps.redis,
   log: (event) => deps.log(event),
   commands: commandNotifier(deps),

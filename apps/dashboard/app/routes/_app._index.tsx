@@ -130,8 +130,8 @@ function FacilityTile({ tile, unit }: { tile: Data['tiles'][number]; unit: Data[
           </dd>
         </div>
       </dl>
-      {tile.devices.waiting > 0 ? (
-        <p className="mt-2 text-xs text-gray-500">{tile.devices.waiting} not reporting yet</p>
+      {tile.devices.neverReported > 0 ? (
+        <p className="mt-2 text-xs text-gray-500">{tile.devices.neverReported} not reporting yet</p>
       ) : null}
     </Card>
   );

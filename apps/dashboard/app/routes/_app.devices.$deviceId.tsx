@@ -10,7 +10,6 @@ import {
 } from '@anythingiot/core';
 import type { Device, DevicePatch } from '@anythingiot/db';
 import {
-  type Connectivity,
   getDevice,
   getReadings,
   getTenantPreferences,
@@ -91,12 +90,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const ctx = tenantCtx(member);
   const id = args.params.deviceId ?? '';
   const now = ctx.ports.now();
-  const [detail, prefs, facilities, offline] = await guard(member, () =>
+  const [detail, prefs, facilities] = await guard(member, () =>
     Promise.all([
       getDevice({ ctx, input: { id } }),
       getTenantPreferences({ ctx }),
       listFacilities({ ctx }),
-      listAlerts({ ctx, input: { deviceId: id, kind: 'offline', limit: 1 } }),
     ]),
   );
   const { device } = detail;
@@ -144,7 +142,7 @@ export async function loader(args: LoaderFunctionArgs) {
       createdAt: device.createdAt.toISOString(),
     },
     timeZone,
-    state: deviceState(device, offline.items[0], now, member.app.env.OFFLINE_AFTER_INTERVALS),
+    state: detail.connectivity,
     lastSeen: device.lastSeenAt ? formatDateTime(device.lastSeenAt.toISOString(), timeZone) : null,
     lastSeenAgo: device.lastSeenAt ? ago(now - device.lastSeenAt.getTime()) : null,
     latest: latest.map((l) => {
@@ -291,24 +289,6 @@ function formatSummaryValue(
   if (metric === 'door') return `${Math.round(value * 100)} % open`;
   const shown = display.convert(value).toFixed(display.decimals);
   return display.unit ? `${shown} ${display.unit}` : shown;
-}
-
-/**
- * Online while the device reports within its expected interval × the api's offline factor and
- * no offline alert is under way (the sweep's judgement, so the two never disagree for long).
- */
-function deviceState(
-  device: Device,
-  lastOffline: { endedAt: Date | null; status: string } | undefined,
-  now: number,
-  factor: number,
-): Connectivity {
-  if (device.status === 'revoked') return 'revoked';
-  if (!device.lastSeenAt) return 'waiting';
-  const ongoing = lastOffline && lastOffline.endedAt === null && lastOffline.status !== 'resolved';
-  const silent =
-    now - device.lastSeenAt.getTime() > device.expectedIntervalSeconds * 1_000 * factor;
-  return ongoing || silent ? 'offline' : 'online';
 }
 
 /** The credential panel: when the current secret was issued, and what still verifies. */

@@ -42,7 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
         timeZone: f.timeZone,
         online: devices?.online ?? 0,
         offline: devices?.offline ?? 0,
-        waiting: devices?.waiting ?? 0,
+        neverReported: devices?.neverReported ?? 0,
       };
     }),
   };
@@ -109,7 +109,7 @@ export default function Facilities() {
                     {f.address || <span className="text-gray-400">—</span>}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
-                    {f.online + f.offline + f.waiting}
+                    {f.online + f.offline + f.neverReported}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{f.online}</TableCell>
                   <TableCell

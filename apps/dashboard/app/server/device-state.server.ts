@@ -12,7 +12,7 @@ export function presentDeviceState({ device, latest, connectivity }: DeviceState
     facilityId: device.facilityId,
     tags: device.tags,
     connectivity,
-    /** Event time of the newest reading (null: never reported). */
+    /** When the api last received data from it (null: never reported). */
     lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
     temperature: value('temperature'),
     humidity: value('humidity'),

@@ -18,6 +18,7 @@ export function tenantCtx({ principal, app }: Member): TenantCtx {
     ports: {
       keyring: app.keyring,
       now: () => Date.now(),
+      offlineFactor: app.env.OFFLINE_AFTER_INTERVALS,
       // Rotations and revocations purge what ingest cached, in the Redis the api reads.
       redis: app.accounts().deps.redis,
       log: (event) => console.log(JSON.stringify(event)),

@@ -4,7 +4,7 @@ import type { Connectivity } from '@anythingiot/services';
 export const CONNECTIVITY = {
   online: { color: 'emerald', label: 'Online' },
   offline: { color: 'red', label: 'Offline' },
-  waiting: { color: 'blue', label: 'Never reported' },
+  never_reported: { color: 'blue', label: 'Never reported' },
   revoked: { color: 'gray', label: 'Revoked' },
 } as const satisfies Record<Connectivity, { color: string; label: string }>;
 

@@ -28,3 +28,52 @@ export function offlineState(
   if (nowMs < deadline) return { offline: false, since: null, checkAt: deadline };
   return { offline: true, since: deadline, checkAt: nowMs + limitMs };
 }
+
+/**
+ * How a device is doing, as every page shows it: reporting (`online`), gone quiet (`offline`),
+ * registered but never heard from (`never_reported`), or `revoked`.
+ */
+export type Connectivity = 'online' | 'offline' | 'never_reported' | 'revoked';
+export const CONNECTIVITIES = ['online', 'offline', 'never_reported', 'revoked'] as const;
+
+export type ConnectivityInput = {
+  /** The device's credential was revoked (devices carry a status, not a revocation time). */
+  revoked: boolean;
+  /** Unix ms the api last received data from it; null: never. */
+  lastSeenAt: number | null;
+  expectedIntervalSeconds: number;
+  /** An offline alert on it is unresolved and not ended: the sweep's standing judgement. */
+  offlineAlertOpen: boolean;
+  /** Unix ms. */
+  now: number;
+  /** OFFLINE_AFTER_INTERVALS: silence longer than expected interval × this is offline. */
+  offlineFactor: number;
+};
+
+/**
+ * The one definition of a device's connectivity (the device list and its filter, the facility
+ * and device pages, the overview's counts). Offline when an offline alert is open OR when it
+ * has been silent for expected interval × factor (`offlineState`, the very rule the sweep
+ * raises its alerts on). Both, because each alone is wrong for a while:
+ * - the alert alone lags the truth: the sweep runs once a minute (later when QStash retries or
+ *   a backlog drains), so a fridge that stopped an hour's limit ago would still read online;
+ *   the silence rule shows it the moment the limit passes, the same on every page;
+ * - the silence alone would turn a device green while its offline alert is still standing
+ *   (data arrived, the evaluator has not ended the alert yet); the alert is what people were
+ *   notified of, so the device reads offline until it ends.
+ * Revoked wins over everything (its silence is expected); a device that never reported is not
+ * offline unless an alert says so (there is nothing it stopped doing).
+ * `repos/connectivity.ts` in the db package states the same rule in SQL for filters and counts.
+ */
+export function deviceConnectivity(input: ConnectivityInput): Connectivity {
+  if (input.revoked) return 'revoked';
+  if (input.offlineAlertOpen) return 'offline';
+  if (input.lastSeenAt === null) return 'never_reported';
+  const { offline } = offlineState(
+    input.lastSeenAt,
+    input.expectedIntervalSeconds,
+    input.offlineFactor,
+    input.now,
+  );
+  return offline ? 'offline' : 'online';
+}

@@ -1,4 +1,4 @@
-import { type Actor, newId } from '@anythingiot/core';
+import { type Actor, type Connectivity, newId } from '@anythingiot/core';
 import {
   and,
   arrayContains,
@@ -8,16 +8,15 @@ import {
   gt,
   ilike,
   inArray,
-  isNotNull,
   isNull,
-  not,
   or,
   type SQL,
   sql,
 } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { alerts, deviceCredentials, deviceLatest, devices } from '../schema/index.js';
+import { deviceCredentials, deviceLatest, devices } from '../schema/index.js';
 import { auditTrail, patchedFields } from './audit.js';
+import { type ConnectivityClock, connectivityOf, offlineAlertOpen } from './connectivity.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 export type Device = typeof devices.$inferSelect;
@@ -37,36 +36,14 @@ export type DeviceFilter = {
   tag?: string;
   /** Part of the name, case-insensitive (`%` and `_` match themselves). */
   nameContains?: string;
-  connectivity?: Connectivity;
+  /** Devices whose connectivity, judged at `clock`, is `is` (core's `deviceConnectivity`). */
+  connectivity?: { is: Connectivity; clock: ConnectivityClock };
 };
 
-/**
- * How a device is doing: reporting (`online`), silent long enough for the per-minute sweep to
- * raise an offline alert (`offline`), registered but never reported (`waiting`), or revoked.
- */
-export type Connectivity = 'online' | 'offline' | 'waiting' | 'revoked';
+export type { Connectivity };
 
 /** One metric's newest value of one device. */
 export type LatestValue = { deviceId: string; metric: string; value: number; ts: Date };
-
-/** An ongoing offline alert: the per-minute sweep's judgement that the device went silent. */
-const offlineAlertOpen = sql`exists (select 1 from ${alerts} a
-  where a.tenant_id = ${devices.tenantId} and a.device_id = ${devices.id}
-    and a.kind = 'offline' and a.status <> 'resolved' and a.ended_at is null)`;
-
-function connectivityIs(connectivity: Connectivity): SQL {
-  const active = eq(devices.status, 'active');
-  switch (connectivity) {
-    case 'revoked':
-      return eq(devices.status, 'revoked');
-    case 'offline':
-      return and(active, offlineAlertOpen) as SQL;
-    case 'waiting':
-      return and(active, isNull(devices.lastSeenAt), not(offlineAlertOpen)) as SQL;
-    case 'online':
-      return and(active, isNotNull(devices.lastSeenAt), not(offlineAlertOpen)) as SQL;
-  }
-}
 
 /** LIKE's wildcards and its escape character taken literally. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -259,7 +236,10 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
       if (filter.nameContains) {
         conditions.push(ilike(devices.name, `%${likeLiteral(filter.nameContains)}%`));
       }
-      if (filter.connectivity) conditions.push(connectivityIs(filter.connectivity));
+      if (filter.connectivity) {
+        const { is, clock } = filter.connectivity;
+        conditions.push(sql`${connectivityOf(clock)} = ${is}`);
+      }
       if (page.after) {
         conditions.push(
           or(
@@ -335,10 +315,10 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
     },
 
     /**
-     * Which of these devices are offline: an ongoing offline alert, the judgement the
-     * per-minute sweep makes (silent for expected interval × factor), so every page agrees.
+     * Which of these devices have an ongoing offline alert (the sweep's judgement): one input
+     * of core's `deviceConnectivity`, which also weighs how long each has been silent.
      */
-    async offlineAmong(ids: readonly string[]): Promise<Set<string>> {
+    async openOfflineAlertsAmong(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await db
         .select({ id: devices.id })

@@ -1,17 +1,18 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { alerts, deviceLatest, devices } from '../schema/index.js';
+import { type ConnectivityClock, connectivityOf } from './connectivity.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 /** The devices of one facility (or of none: `facilityId` null), counted by state. */
 export type FacilityDeviceSummary = {
   facilityId: string | null;
-  /** Reporting, with no ongoing offline alert. */
+  /** Counted by core's `deviceConnectivity`, the rule every device badge shows. */
   online: number;
-  /** An ongoing offline alert: the same judgement the per-minute sweep makes. */
+  /** An ongoing offline alert, or silent for longer than expected interval × factor. */
   offline: number;
   /** Registered but never reported (not offline: it never started). */
-  waiting: number;
+  neverReported: number;
   /** Lowest and highest latest temperature (°C) of the devices that are not offline. */
   minTemperature: number | null;
   maxTemperature: number | null;
@@ -32,22 +33,21 @@ export type FacilityAlertCount = {
  */
 export function overviewRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
   return {
-    async devicesByFacility(): Promise<FacilityDeviceSummary[]> {
-      const offline = sql<boolean>`exists (select 1 from ${alerts} a
-        where a.tenant_id = ${devices.tenantId} and a.device_id = ${devices.id}
-          and a.kind = 'offline' and a.status <> 'resolved' and a.ended_at is null)`;
+    /** The tiles' device counts, each device judged at `clock` like its badge. */
+    async devicesByFacility(clock: ConnectivityClock): Promise<FacilityDeviceSummary[]> {
+      const state = connectivityOf(clock);
       const rows = await db
         .select({
           facilityId: devices.facilityId,
-          online: sql<number>`count(*) filter (where ${devices.lastSeenAt} is not null and not ${offline})::int`,
-          offline: sql<number>`count(*) filter (where ${offline})::int`,
-          waiting: sql<number>`count(*) filter (where ${devices.lastSeenAt} is null and not ${offline})::int`,
+          online: sql<number>`count(*) filter (where ${state} = 'online')::int`,
+          offline: sql<number>`count(*) filter (where ${state} = 'offline')::int`,
+          neverReported: sql<number>`count(*) filter (where ${state} = 'never_reported')::int`,
           minTemperature: sql<
             number | null
-          >`min(${deviceLatest.value}) filter (where not ${offline})`,
+          >`min(${deviceLatest.value}) filter (where ${state} <> 'offline')`,
           maxTemperature: sql<
             number | null
-          >`max(${deviceLatest.value}) filter (where not ${offline})`,
+          >`max(${deviceLatest.value}) filter (where ${state} <> 'offline')`,
         })
         .from(devices)
         .leftJoin(

@@ -1,7 +1,8 @@
-import { isId } from '@anythingiot/core';
+import { type Connectivity, isId } from '@anythingiot/core';
 import { type Device, deviceRepo, listSeqGaps, type SeqGap } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { deviceNotFound } from './device-errors.js';
+import { connectivityOf } from './list-device-states.js';
 
 export type DeviceDetail = {
   device: Device;
@@ -9,9 +10,14 @@ export type DeviceDetail = {
   credentials: Awaited<ReturnType<ReturnType<typeof deviceRepo>['credentials']>>;
   /** Sequence ranges the device numbered but never delivered (yet); backfill closes them. */
   openSeqGaps: SeqGap[];
+  /** How it is doing now: core's `deviceConnectivity`, as the lists and the overview say. */
+  connectivity: Connectivity;
 };
 
-/** A device with its latest values, open sequence gaps and credential metadata (no secret). */
+/**
+ * A device with its latest values, open sequence gaps, credential metadata (no secret) and
+ * connectivity.
+ */
 export async function getDevice({
   ctx,
   input,
@@ -23,10 +29,17 @@ export async function getDevice({
   const repo = deviceRepo(ctx.db, ctx.tenantId, ctx);
   const device = await repo.get(input.id);
   if (!device) throw deviceNotFound(input.id);
-  const [latest, credentials, openSeqGaps] = await Promise.all([
+  const [latest, credentials, openSeqGaps, alerted] = await Promise.all([
     repo.latest(input.id),
     repo.credentials(input.id),
     listSeqGaps(ctx.db, ctx.tenantId, input.id, { openOnly: true }),
+    repo.openOfflineAlertsAmong([input.id]),
   ]);
-  return { device, latest, credentials, openSeqGaps };
+  const connectivity = connectivityOf(
+    device,
+    alerted.has(device.id),
+    ctx.ports.now(),
+    ctx.ports.offlineFactor,
+  );
+  return { device, latest, credentials, openSeqGaps, connectivity };
 }

@@ -1,4 +1,5 @@
-import { type Connectivity, type Device, deviceRepo } from '@anythingiot/db';
+import { type Connectivity, deviceConnectivity } from '@anythingiot/core';
+import { type Device, deviceRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { type ListDevicesInput, listDevices } from './list-devices.js';
 
@@ -13,8 +14,8 @@ export type DeviceState = {
 
 /**
  * One page of devices, filtered and paged like `listDevices`, each with its newest values and
- * connectivity: what a device list or a facility page shows, in three statements whatever the
- * page size. Offline means an ongoing offline alert, the judgement the overview uses too.
+ * connectivity (core's `deviceConnectivity`, the rule every page uses): what a device list or
+ * a facility page shows, in three statements whatever the page size.
  */
 export async function listDeviceStates({
   ctx,
@@ -23,10 +24,17 @@ export async function listDeviceStates({
   ctx: TenantCtx;
   input: ListDevicesInput;
 }): Promise<{ items: DeviceState[]; nextCursor: string | null }> {
-  const page = await listDevices({ ctx, input });
+  // One instant for the connectivity filter and the badges, so no listed device can have
+  // crossed its limit between the two (a status=online page showing an offline badge).
+  const now = ctx.ports.now();
+  const atNow: TenantCtx = { ...ctx, ports: { ...ctx.ports, now: () => now } };
+  const page = await listDevices({ ctx: atNow, input });
   const ids = page.items.map((d) => d.id);
   const repo = deviceRepo(ctx.db, ctx.tenantId, ctx);
-  const [latest, offline] = await Promise.all([repo.latestOf(ids), repo.offlineAmong(ids)]);
+  const [latest, alerted] = await Promise.all([
+    repo.latestOf(ids),
+    repo.openOfflineAlertsAmong(ids),
+  ]);
   const byDevice = new Map<string, DeviceState['latest']>();
   for (const { deviceId, metric, value, ts } of latest) {
     const values = byDevice.get(deviceId) ?? {};
@@ -37,14 +45,25 @@ export async function listDeviceStates({
     items: page.items.map((device) => ({
       device,
       latest: byDevice.get(device.id) ?? {},
-      connectivity: connectivityOf(device, offline.has(device.id)),
+      connectivity: connectivityOf(device, alerted.has(device.id), now, ctx.ports.offlineFactor),
     })),
     nextCursor: page.nextCursor,
   };
 }
 
-function connectivityOf(device: Device, offline: boolean): Connectivity {
-  if (device.status === 'revoked') return 'revoked';
-  if (offline) return 'offline';
-  return device.lastSeenAt === null ? 'waiting' : 'online';
+/** A device row's connectivity at `now` (core's rule). */
+export function connectivityOf(
+  device: Device,
+  offlineAlertOpen: boolean,
+  now: number,
+  offlineFactor: number,
+): Connectivity {
+  return deviceConnectivity({
+    revoked: device.status === 'revoked',
+    lastSeenAt: device.lastSeenAt?.getTime() ?? null,
+    expectedIntervalSeconds: device.expectedIntervalSeconds,
+    offlineAlertOpen,
+    now,
+    offlineFactor,
+  });
 }

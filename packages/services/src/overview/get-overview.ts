@@ -44,14 +44,15 @@ function worse(a: Severity | null, b: Severity): Severity {
 const NO_DEVICES = {
   online: 0,
   offline: 0,
-  waiting: 0,
+  neverReported: 0,
   minTemperature: null,
   maxTemperature: null,
 };
 
 /**
  * The operator's first screen: a tile per facility the caller may see, coloured by its worst
- * unacknowledged alert, with the current temperature range (°C) and devices online/offline,
+ * unacknowledged alert, with the current temperature range (°C) and devices online/offline
+ * (counted by core's `deviceConnectivity`, so a tile agrees with the badges one click away),
  * and the newest unacknowledged alerts. Everything goes through the caller's facility scope.
  */
 export async function getOverview({
@@ -65,7 +66,7 @@ export async function getOverview({
   const [preferences, facilities, devices, counts, active] = await Promise.all([
     getTenantPreferences({ ctx }),
     facilityRepo(ctx.db, ctx.tenantId, ctx).list(),
-    overview.devicesByFacility(),
+    overview.devicesByFacility({ now: ctx.ports.now(), offlineFactor: ctx.ports.offlineFactor }),
     overview.alertsByFacility(),
     alertRepo(ctx.db, ctx.tenantId, ctx).list(
       { status: 'active' },
