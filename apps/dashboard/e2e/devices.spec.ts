@@ -21,7 +21,7 @@ async function createFacility(page: Page, name: string): Promise<string> {
   await page.getByLabel('Time zone').fill('Europe/Berlin');
   await page.getByRole('button', { name: 'Create facility' }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await expect(page.getByRole('status')).toContainText('Facility created');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('Facility created');
   return new URL(page.url()).pathname;
 }
 

@@ -17,7 +17,9 @@ async function invite(page: Page, email: string, roleLabel: string) {
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Role').selectOption({ label: roleLabel });
   await form.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toContainText(`Invitation sent to ${email}.`);
+  await expect(page.getByRole('main').getByRole('status')).toContainText(
+    `Invitation sent to ${email}.`,
+  );
   await expect(page.getByTestId('invitation-row').filter({ hasText: email })).toBeVisible();
 }
 
@@ -236,7 +238,7 @@ test('profile: rename, choose °F, and the users page works on a phone', async (
   await page.getByLabel('Your name').fill('Pat Profile');
   await page.getByLabel('Temperature unit').selectOption('F');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await expect(page.getByRole('main').getByRole('status')).toHaveText('Saved.');
   await page.reload();
   await expect(page.getByLabel('Your name')).toHaveValue('Pat Profile');
   await expect(page.getByLabel('Temperature unit')).toHaveValue('F');
@@ -244,7 +246,9 @@ test('profile: rename, choose °F, and the users page works on a phone', async (
 
   // The sign-up's address is not confirmed yet: a fresh link can be asked for.
   await page.getByRole('button', { name: 'Send a new confirmation link' }).click();
-  await expect(page.getByRole('status')).toContainText('We sent a new confirmation link');
+  await expect(page.getByRole('main').getByRole('status')).toContainText(
+    'We sent a new confirmation link',
+  );
 
   await invite(page, uniqueEmail('phone-invitee-with-a-long-address'), 'Auditor');
   await page.setViewportSize({ width: 375, height: 740 });

@@ -6,6 +6,12 @@ import { Badge, Card } from '@tremor/react';
 import { guard, requireMember } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { SEVERITY_COLOR, SEVERITY_LABEL, type Severity } from '~/ui/alerts';
+import {
+  ALL_FACILITIES,
+  type LiveHandle,
+  liveClientLoader,
+  useLiveRefreshOn,
+} from '~/ui/live/live';
 import { formatTemperatureRange } from '~/ui/temperature';
 import { formatDateTime } from '~/ui/time';
 
@@ -41,10 +47,25 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
+// Live: the tiles are aggregates the server computes (temperature range over each device's
+// latest value, online/offline by the offline rule, colour by the worst unacknowledged alert),
+// so events re-read the overview rather than recompute it here: alerts and online/offline at
+// once, readings within five seconds (a burst of them re-reads once).
+export const handle: LiveHandle = { live: () => ALL_FACILITIES };
+export const clientLoader = liveClientLoader(handle.live);
+const REREAD_AFTER_READINGS_MS = 5_000;
+
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function Overview() {
   const data = useLoaderData<typeof loader>();
+  useLiveRefreshOn((event) =>
+    event.type === 'readings'
+      ? REREAD_AFTER_READINGS_MS
+      : event.type === 'alert' || event.type === 'device_status'
+        ? 0
+        : false,
+  );
   const empty = data.tiles.length === 0;
   return (
     <div className="space-y-8">

@@ -47,6 +47,12 @@ import {
   STATUS_LABEL,
 } from '~/ui/alerts';
 import { FormError, SelectField, Submit } from '~/ui/form';
+import {
+  ALL_FACILITIES,
+  type LiveHandle,
+  liveClientLoader,
+  useLiveRefreshOn,
+} from '~/ui/live/live';
 import { fieldError } from '~/ui/problem';
 import { formatTemperature, type TemperatureUnit } from '~/ui/temperature';
 import { formatDateTime } from '~/ui/time';
@@ -262,8 +268,14 @@ function invalid(error: z.ZodError) {
   });
 }
 
+// Live: a change to this alert by anyone (or by the rules) re-reads the page, so its status,
+// timeline and the version an acknowledgement sends are never behind.
+export const handle: LiveHandle = { live: () => ALL_FACILITIES };
+export const clientLoader = liveClientLoader(handle.live);
+
 export default function AlertDetail() {
   const { alert, device, facility, timeline, timeZone, ...rest } = useLoaderData<typeof loader>();
+  useLiveRefreshOn((event) => (event.type === 'alert' && event.alert.id === alert.id ? 0 : false));
   const result = useActionData<typeof action>();
   const problem = result && 'problem' in result ? result.problem : null;
   const conflict = problem?.status === 409;

@@ -29,9 +29,20 @@ import {
   STATUS_LABEL,
 } from '~/ui/alerts';
 import { Field, FormError, SelectField } from '~/ui/form';
+import {
+  ALL_FACILITIES,
+  type LiveHandle,
+  liveClientLoader,
+  useLiveRefreshOn,
+} from '~/ui/live/live';
 import { formatDateTime } from '~/ui/time';
 
 export const meta: MetaFunction = () => [{ title: 'Alerts · AnythingIoT' }];
+
+// Live: an alert opened, acknowledged, resolved or cleared anywhere the member may see
+// re-reads the list (filters and paging stay the server's).
+export const handle: LiveHandle = { live: () => ALL_FACILITIES };
+export const clientLoader = liveClientLoader(handle.live);
 
 const PAGE_SIZE = 50;
 /** The device filter lists this many devices; a larger fleet filters by facility first. */
@@ -115,6 +126,7 @@ const FILTER_FIELDS = ['status', 'severity', 'facilityId', 'deviceId', 'from', '
 
 export default function AlertsCenter() {
   const data = useLoaderData<typeof loader>();
+  useLiveRefreshOn((event) => (event.type === 'alert' ? 1_000 : false));
   const [params] = useSearchParams();
   const value = (name: string) => params.get(name) ?? '';
   const nextParams = new URLSearchParams(params);

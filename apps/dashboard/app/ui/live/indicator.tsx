@@ -39,8 +39,8 @@ export function LiveIndicator() {
         className={`inline-flex items-center gap-1.5 rounded-full bg-white px-2 py-0.5 font-medium ring-1 ${look.ring}`}
       >
         <span aria-hidden="true" className={`h-2 w-2 rounded-full ${look.dot}`} />
+        <span className="sr-only">Live updates: </span>
         {detail}
-        <span className="sr-only"> — {EXPLAIN[status]}</span>
       </span>
       {status === 'offline' && reason === 'gave_up' ? (
         <button type="button" onClick={retry} className="text-blue-700 underline">

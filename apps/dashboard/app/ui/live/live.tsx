@@ -237,9 +237,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   return <RefreshContext.Provider value={refresh}>{children}</RefreshContext.Provider>;
 }
 
+/** Re-reads never follow each other closer than this (a storm of events re-reads calmly). */
+const MIN_GAP_MS = 1_000;
+
 /**
- * One revalidation at a time, at most one per `withinMs` of the caller: the first at once,
- * later ones gathered into one at the end of the interval (a burst of readings re-reads once).
+ * `refresh(withinMs)`: the page's loaders run again at the latest `withinMs` from now. Asks
+ * that fall before a re-read already scheduled are absorbed by it, so a steady stream of
+ * readings with `refresh(5_000)` re-reads once every five seconds, and an alert's
+ * `refresh(0)` brings the next one forward.
  */
 function useThrottledRefresh(run: () => void): Refresh {
   const lastAt = useRef(0);
@@ -250,7 +255,7 @@ function useThrottledRefresh(run: () => void): Refresh {
   useEffect(() => () => clearTimeout(timer.current), []);
   return useCallback((withinMs: number) => {
     const now = Date.now();
-    const due = Math.max(now, lastAt.current + withinMs);
+    const due = Math.max(now + withinMs, lastAt.current + MIN_GAP_MS);
     if (due >= dueAt.current) return;
     clearTimeout(timer.current);
     dueAt.current = due;
@@ -269,7 +274,7 @@ export function useLiveStatus(): LiveState & { retry: () => void } {
 }
 const CONNECTING: LiveState = { status: 'connecting' };
 
-/** Ask for the page's loaders to run again within `withinMs` (throttled across the page). */
+/** Ask for the page's loaders to run again within `withinMs` (shared by the whole page). */
 export function useLiveRefresh(): Refresh {
   return useContext(RefreshContext);
 }
@@ -318,3 +323,18 @@ export function useLiveState<T>(data: T, reduce: (state: T, event: LiveEvent) =>
   }, []);
   return current.value;
 }
+
+/**
+ * Re-reads the page when events it cannot fold in arrive: `within` answers how soon (ms) for
+ * an event, or false to ignore it. A burst of events re-reads once (see useThrottledRefresh).
+ */
+export function useLiveRefreshOn(within: (event: LiveEvent) => number | false) {
+  const refresh = useLiveRefresh();
+  useLiveEvents((event) => {
+    const ms = within(event);
+    if (ms !== false) refresh(ms);
+  });
+}
+
+/** Every facility the member may see (the room leaves out the others). */
+export const ALL_FACILITIES: LiveScope = { facilityIds: 'all', deviceIds: [] };
