@@ -37,19 +37,10 @@ import {
   useSubmit,
 } from '@remix-run/react';
 import { AreaChart, Badge, Card, type CustomTooltipProps } from '@tremor/react';
-import { createContext, useContext, useEffect, useRef } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
 import {
-  axisLabel,
-  buildChart,
-  byImportance,
-  type Chart,
-  formatMetric,
-  fullLabel,
   type HistoryQuery,
-  metricDisplay,
   parseHistoryQuery,
-  RESOLUTION_LABEL,
-  stepOf,
   thresholdsOf,
   utcToLocalInput,
 } from '~/server/device-history.server';
@@ -62,10 +53,24 @@ import {
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '~/ui/alerts';
+import {
+  axisLabel,
+  buildChart,
+  byImportance,
+  type Chart,
+  formatMetric,
+  fullLabel,
+  metricDisplay,
+  RESOLUTION_LABEL,
+  stepOf,
+} from '~/ui/chart';
 import { CONNECTIVITY } from '~/ui/connectivity';
 import { CopyButton } from '~/ui/copy-button';
 import chartStyles from '~/ui/device-chart.css?url';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { foldDevice, type LiveDevice } from '~/ui/live/fold';
+import { type LiveHandle, liveClientLoader, useLiveRefreshOn, useLiveState } from '~/ui/live/live';
+import { mergeSeries, placeOf, type SeriesKind, sinceFrom } from '~/ui/live/series';
 import { fieldError, problemOf } from '~/ui/problem';
 import { formatDateTime } from '~/ui/time';
 
@@ -143,6 +148,8 @@ export async function loader(args: LoaderFunctionArgs) {
     },
     timeZone,
     state: detail.connectivity,
+    lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
+    temperatureUnit,
     lastSeen: device.lastSeenAt ? formatDateTime(device.lastSeenAt.toISOString(), timeZone) : null,
     lastSeenAgo: device.lastSeenAt ? ago(now - device.lastSeenAt.getTime()) : null,
     latest: latest.map((l) => {
@@ -152,6 +159,9 @@ export async function loader(args: LoaderFunctionArgs) {
         label: d.label,
         value: formatMetric(l.metric, l.value, d),
         at: when(l.ts),
+        /** Stored value and event time, so a live reading replaces only an older one. */
+        stored: l.value,
+        ts: l.ts.getTime(),
       };
     }),
     openSeqGaps: detail.openSeqGaps.map((g) => ({
@@ -223,6 +233,10 @@ async function loadHistory(
     name: `${t.kind === 'max' ? 'Max' : 'Min'} ${t.value.toFixed(display.decimals)} ${display.unit}`.trim(),
   }));
   const rangeMs = query.to - query.from;
+  const excursions = alerts.items.map((a) => ({
+    start: a.startedAt.getTime(),
+    end: a.endedAt?.getTime() ?? null,
+  }));
   const chart: Chart = buildChart({
     points: series.points.map((p) =>
       'value' in p
@@ -232,16 +246,14 @@ async function loadHistory(
             value: display.convert(p.mean),
             min: display.convert(p.min),
             max: display.convert(p.max),
+            count: p.count,
           },
     ),
     stepMs: stepOf(series.resolution, device.expectedIntervalSeconds),
     to: query.to,
     seriesName: display.label,
     thresholds,
-    excursions: alerts.items.map((a) => ({
-      start: a.startedAt.getTime(),
-      end: a.endedAt?.getTime() ?? null,
-    })),
+    excursions,
     label: axisLabel(rangeMs, prefs.timeZone),
     fullLabel: fullLabel(prefs.timeZone),
   });
@@ -258,6 +270,21 @@ async function loadHistory(
     truncated: series.truncated,
     chart,
     thresholds: thresholds.map((t) => ({ name: t.name, kind: t.kind, severity: t.severity })),
+    /** What the page needs to redraw the chart with live readings (see liveHistory). */
+    live: {
+      kind: (series.resolution === 'raw'
+        ? { raw: true }
+        : {
+            raw: false,
+            bucketMs: stepOf(series.resolution, device.expectedIntervalSeconds),
+          }) satisfies SeriesKind as SeriesKind,
+      /** A preset range ends now: it slides as readings arrive. A custom one stays put. */
+      sliding: query.range !== 'custom',
+      rangeMs,
+      stepMs: stepOf(series.resolution, device.expectedIntervalSeconds),
+      thresholds,
+      excursions,
+    },
     summary: s
       ? {
           count: s.count,
@@ -441,7 +468,7 @@ type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type History = Extract<Data['history'], { ok: true }>;
 
 export default function DevicePage() {
-  const data = useLoaderData<typeof loader>();
+  const data = useLiveView(useLoaderData<typeof loader>());
   const { device } = data;
   const state = CONNECTIVITY[data.state];
   const manage = data.can.write || data.can.rotate || data.can.revoke;
@@ -879,6 +906,143 @@ function ExcursionsCard({ history }: { history: History }) {
       )}
     </Card>
   );
+}
+
+// --- Live -------------------------------------------------------------------------------------
+
+// Live: the state badge, last seen and latest values follow readings and status events; the
+// chart gains the readings of its metric that arrive (a preset range slides, a custom one only
+// takes what falls inside it), drawn by the same buildChart as the loader's. What the page
+// cannot recompute exactly is re-read: statistics and MKT within SUMMARY_REREAD_MS of a new
+// reading, a reading in a bucket the server already summed (or coalesced readings) within
+// BUCKET_REREAD_MS, this device's alerts at once (excursion band and list).
+export const handle: LiveHandle = {
+  live: (params) => ({ facilityIds: [], deviceIds: [params.deviceId ?? ''] }),
+};
+export const clientLoader = liveClientLoader(handle.live);
+const SUMMARY_REREAD_MS = 30_000;
+const BUCKET_REREAD_MS = 5_000;
+
+/** The loader's data with what arrived live since (the same object while nothing did). */
+function useLiveView(loaded: Data): Data {
+  const start = useMemo<LiveDevice>(
+    () => ({
+      id: loaded.device.id,
+      connectivity: loaded.state,
+      lastSeenAt: loaded.lastSeenAt,
+      latest: Object.fromEntries(
+        loaded.latest.map((l) => [l.metric, { value: l.stored, ts: l.ts }]),
+      ),
+    }),
+    [loaded],
+  );
+  const device = useLiveState(start, foldDevice);
+  const { history, metric } = loaded;
+  useLiveRefreshOn((event) => {
+    if (event.type === 'alert') return event.alert.deviceId === loaded.device.id ? 0 : false;
+    if (event.type !== 'readings' || event.deviceId !== loaded.device.id || !history.ok) {
+      return false;
+    }
+    if (event.coalesced) return metric in event.latest ? BUCKET_REREAD_MS : false;
+    const points = event.points.filter((p) => p.metric === metric);
+    if (points.length === 0) return false;
+    const server = serverPoints(history);
+    return points.some((p) => placeOf(server, p.ts, history.live.kind) === 'server')
+      ? BUCKET_REREAD_MS
+      : SUMMARY_REREAD_MS;
+  });
+  return useMemo(
+    () => (device === start ? loaded : liveView(loaded, device)),
+    [device, loaded, start],
+  );
+}
+
+function liveView(loaded: Data, device: LiveDevice): Data {
+  const { timeZone, temperatureUnit } = loaded;
+  const shown = new Map(loaded.latest.map((l) => [l.metric, l]));
+  const latest = Object.entries(device.latest)
+    .sort(([a], [b]) => byImportance(a, b))
+    .map(([metric, { value, ts }]) => {
+      const before = shown.get(metric);
+      if (before && before.ts === ts && before.stored === value) return before;
+      const display = metricDisplay(metric, temperatureUnit);
+      return {
+        metric,
+        label: display.label,
+        value: formatMetric(metric, value, display),
+        at: fullLabel(timeZone)(ts),
+        stored: value,
+        ts,
+      };
+    });
+  const seenChanged = device.lastSeenAt !== loaded.lastSeenAt && device.lastSeenAt !== null;
+  const arrived = device.arrived?.[loaded.metric] ?? [];
+  return {
+    ...loaded,
+    state: device.connectivity,
+    ...(seenChanged
+      ? {
+          lastSeen: formatDateTime(device.lastSeenAt, timeZone),
+          lastSeenAgo: ago(Date.now() - Date.parse(device.lastSeenAt!)),
+        }
+      : {}),
+    latest,
+    metrics: latest.map((l) => ({ metric: l.metric, label: l.label })),
+    history:
+      loaded.history.ok && arrived.length > 0
+        ? liveHistory(loaded, loaded.history, arrived)
+        : loaded.history,
+  };
+}
+
+/** The chart's points as the server sent them (gap rows left out). */
+function serverPoints(history: History) {
+  return history.chart.rows.flatMap((r) =>
+    r.value === null ? [] : [{ ts: r.ts, value: r.value, min: r.low, max: r.high, count: r.count }],
+  );
+}
+
+/** The history with readings that arrived live: the range slid (preset) and the chart redrawn. */
+function liveHistory(
+  loaded: Data,
+  history: History,
+  arrived: readonly { ts: number; value: number }[],
+): History {
+  const { live } = history;
+  const display = metricDisplay(loaded.metric, loaded.temperatureUnit);
+  const newest = Math.max(...arrived.map((p) => p.ts));
+  const to = live.sliding ? Math.max(history.to, newest) : history.to;
+  const from = live.sliding ? to - live.rangeMs : history.from;
+  const points = sinceFrom(
+    mergeSeries(
+      serverPoints(history),
+      arrived
+        .filter((p) => p.ts >= from && p.ts <= to)
+        .map((p) => ({ ts: p.ts, value: display.convert(p.value) })),
+      live.kind,
+    ),
+    from,
+    live.kind,
+  );
+  const chart = buildChart({
+    points,
+    stepMs: live.stepMs,
+    to,
+    seriesName: display.label,
+    thresholds: live.thresholds,
+    excursions: live.excursions,
+    label: axisLabel(live.rangeMs, loaded.timeZone),
+    fullLabel: fullLabel(loaded.timeZone),
+  });
+  const when = fullLabel(loaded.timeZone);
+  return {
+    ...history,
+    from,
+    to,
+    fromLabel: when(from),
+    toLabel: when(to),
+    chart: chart as History['chart'],
+  };
 }
 
 // --- Manage -----------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ import { tenantCtx } from '~/server/tenant-ctx.server';
 import { CONNECTIVITY } from '~/ui/connectivity';
 import { FACILITY_TYPE_LABEL, FACILITY_TYPES } from '~/ui/facility';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { foldDevices, type LiveDevice } from '~/ui/live/fold';
+import { type LiveHandle, liveClientLoader, useLiveRefreshOn, useLiveState } from '~/ui/live/live';
+import { mergeSeries, placeOf, type SeriesKind, sinceFrom } from '~/ui/live/series';
 import { formatDoor, formatHumidity, formatPower } from '~/ui/readings';
 import { formatTemperature, inUnit } from '~/ui/temperature';
 import { formatDateTime } from '~/ui/time';
@@ -67,9 +70,19 @@ export async function loader(args: LoaderFunctionArgs) {
   const sparklines = new Map(readings.series.map((s) => [s.deviceId, s.points]));
   const devices = page.items.map((state) => ({
     ...presentDeviceState(state),
+    /** Newest value and event time per metric, so live readings replace only older ones. */
+    latest: Object.fromEntries(
+      Object.entries(state.latest).map(([metric, l]) => [
+        metric,
+        { value: l.value, ts: l.ts.getTime() },
+      ]),
+    ),
     sparkline: (sparklines.get(state.device.id) ?? []).map((p) => ({
+      ts: p.ts.getTime(),
       time: p.ts.toISOString(),
       temperature: 'mean' in p ? round1(inUnit(p.mean, unit)) : round1(inUnit(p.value, unit)),
+      /** Readings in the hour, so live readings can start an hour of their own. */
+      count: 'count' in p ? p.count : 1,
     })),
   }));
   const { role } = member.principal;
@@ -115,11 +128,35 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+// Live: each card's newest values, last seen and online state change as readings and status
+// events arrive; a sparkline gains the hours that begin after the page loaded. A reading in
+// an hour the server already summed (or a device the page does not list yet) re-reads the
+// page instead, within REREAD_MS.
+export const handle: LiveHandle = {
+  live: (params) => ({ facilityIds: [params.facilityId ?? ''], deviceIds: [] }),
+};
+export const clientLoader = liveClientLoader(handle.live);
+const REREAD_MS = 15_000;
+const HOURLY = { raw: false, bucketMs: 3_600_000 } as const satisfies SeriesKind;
+
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+/** A device card's data: the loader's, and the readings that arrived live. */
+type CardDevice = Data['devices'][number] & Pick<LiveDevice, 'arrived'>;
 
 export default function FacilityPage() {
-  const data = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const devices = useLiveState(loaded.devices, foldDevices);
+  const data = { ...loaded, devices };
   const { facility } = data;
+  useLiveRefreshOn((event) => {
+    if (event.type !== 'readings' || event.facilityId !== facility.id) return false;
+    const device = loaded.devices.find((d) => d.id === event.deviceId);
+    if (!device) return loaded.more ? false : 2_000;
+    const temperatures = event.points.filter((p) => p.metric === 'temperature');
+    const sparkline = device.sparkline.map((p) => ({ ts: p.ts, value: p.temperature }));
+    const missed = temperatures.some((p) => placeOf(sparkline, p.ts, HOURLY) === 'server');
+    return missed || (event.coalesced && 'temperature' in event.latest) ? REREAD_MS : false;
+  });
   const [search] = useSearchParams();
   return (
     <div className="space-y-8">
@@ -195,15 +232,18 @@ function DeviceCard({
   unit,
   timeZone,
 }: {
-  device: Data['devices'][number];
+  device: CardDevice;
   unit: Data['unit'];
   timeZone: string;
 }) {
   const state = CONNECTIVITY[device.connectivity];
+  const value = (metric: string) => device.latest[metric]?.value ?? null;
+  const temperature = value('temperature');
+  const sparkline = liveSparkline(device, unit);
   const values = [
-    ['Humidity', formatHumidity(device.humidity)],
-    ['Door', formatDoor(device.door)],
-    ['Power', formatPower(device.power)],
+    ['Humidity', formatHumidity(value('humidity'))],
+    ['Door', formatDoor(value('door'))],
+    ['Power', formatPower(value('power'))],
   ] as const;
   return (
     <Card className="h-full" data-testid="device-card" data-connectivity={device.connectivity}>
@@ -218,18 +258,18 @@ function DeviceCard({
       <div className="mt-3 flex items-end justify-between gap-4">
         <div>
           <p className="text-2xl font-semibold tabular-nums" data-testid="temperature">
-            {device.temperature === null ? (
+            {temperature === null ? (
               <span className="text-base font-normal text-gray-500">No temperature yet</span>
             ) : (
-              formatTemperature(device.temperature, unit)
+              formatTemperature(temperature, unit)
             )}
           </p>
           <p className="text-xs text-gray-500">Latest temperature</p>
         </div>
-        {device.sparkline.length > 1 ? (
+        {sparkline.length > 1 ? (
           <figure className="w-32">
             <SparkAreaChart
-              data={device.sparkline}
+              data={sparkline}
               index="time"
               categories={['temperature']}
               colors={['blue']}
@@ -241,11 +281,11 @@ function DeviceCard({
           </figure>
         ) : null}
       </div>
-      {device.sparkline.length > 1 ? (
+      {sparkline.length > 1 ? (
         <p className="sr-only">
           Last 24 hours:{' '}
           {sparklineSummary(
-            device.sparkline.map((p) => p.temperature),
+            sparkline.map((p) => p.temperature),
             unit,
           )}
         </p>
@@ -263,6 +303,27 @@ function DeviceCard({
       </p>
     </Card>
   );
+}
+
+/**
+ * The 24 h sparkline with the hours that began after the page loaded (from live readings),
+ * still 24 hours wide.
+ */
+function liveSparkline(device: CardDevice, unit: Data['unit']) {
+  const live = (device.arrived?.temperature ?? []).map((p) => ({
+    ts: p.ts,
+    value: inUnit(p.value, unit),
+  }));
+  if (live.length === 0) return device.sparkline;
+  const server = device.sparkline.map((p) => ({ ts: p.ts, value: p.temperature, count: p.count }));
+  const merged = mergeSeries(server, live, HOURLY);
+  const newest = merged.at(-1)?.ts ?? 0;
+  return sinceFrom(merged, newest + HOURLY.bucketMs - 24 * 3_600_000, HOURLY).map((p) => ({
+    ts: p.ts,
+    time: new Date(p.ts).toISOString(),
+    temperature: round1(p.value),
+    count: p.count ?? 1,
+  }));
 }
 
 /** The chart's content for screen readers: range of the hourly means. */
