@@ -920,7 +920,7 @@ export const handle: LiveHandle = {
   live: (params) => ({ facilityIds: [], deviceIds: [params.deviceId ?? ''] }),
 };
 export const clientLoader = liveClientLoader(handle.live);
-const SUMMARY_REREAD_MS = 30_000;
+const SUMMARY_REREAD_MS = 10_000;
 const BUCKET_REREAD_MS = 5_000;
 
 /** The loader's data with what arrived live since (the same object while nothing did). */
