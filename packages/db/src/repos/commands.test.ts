@@ -143,6 +143,23 @@ describe('deviceCommandRepo.claim', () => {
     expect(await auditActions(first!.command.id)).toEqual(['command.create', 'command.send']);
   });
 
+  it('a pile of sent commands in their pause never hides a new one behind the limit', async () => {
+    const w = await world();
+    const repo = commandRepo(tdb.handle.db, w.tenantId);
+    const device = deviceCommandRepo(tdb.handle.db, w.tenantId, w.devA.id);
+    const now = new Date();
+    await repo.create(
+      Array.from({ length: 5 }, () => input(w.devA.id)),
+      meta,
+      new Date(now.getTime() - 10),
+    );
+    expect(await device.claim(now, { immediately: false, limit: 3 }, meta)).toHaveLength(3);
+    expect(await device.claim(now, { immediately: false, limit: 3 }, meta)).toHaveLength(2);
+    const [fresh] = await repo.create([input(w.devA.id)], meta, now);
+    const next = await device.claim(now, { immediately: false, limit: 3 }, meta);
+    expect(next.map((c) => c.id)).toEqual([fresh!.command.id]);
+  });
+
   it('never hands over an overdue command, nor another device’s', async () => {
     const w = await world();
     const now = new Date();

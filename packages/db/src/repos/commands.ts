@@ -1,11 +1,12 @@
 import {
   type Actor,
+  COMMAND_REDELIVERY_SECONDS,
   type CommandStatus,
   isCommandDeliverable,
   newId,
   stepCommand,
 } from '@anythingiot/core';
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { commands, devices } from '../schema/index.js';
 import { auditTrail, type Executor } from './audit.js';
@@ -221,6 +222,9 @@ export function deviceCommandRepo(db: Database, tenantId: string, deviceId: stri
      */
     claim(now: Date, options: { immediately: boolean; limit: number }, meta: Meta) {
       return db.transaction(async (tx) => {
+        // The SQL picks what core's isCommandDeliverable accepts, so a pile of sent commands
+        // waiting for their pause never hides a new one behind the limit.
+        const redeliverBefore = new Date(now.getTime() - COMMAND_REDELIVERY_SECONDS * 1_000);
         const candidates = await tx
           .select()
           .from(commands)
@@ -228,8 +232,16 @@ export function deviceCommandRepo(db: Database, tenantId: string, deviceId: stri
             and(
               eq(commands.tenantId, tenantId),
               eq(commands.deviceId, deviceId),
-              inArray(commands.status, ['pending', 'sent']),
               gt(commands.expiresAt, now),
+              options.immediately
+                ? inArray(commands.status, ['pending', 'sent'])
+                : or(
+                    eq(commands.status, 'pending'),
+                    and(
+                      eq(commands.status, 'sent'),
+                      or(isNull(commands.lastSentAt), lte(commands.lastSentAt, redeliverBefore)),
+                    ),
+                  ),
             ),
           )
           .orderBy(asc(commands.createdAt), asc(commands.id))
