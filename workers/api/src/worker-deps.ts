@@ -1,4 +1,4 @@
-import { type RoomNamespace, roomPublisher } from '@anythingiot/realtime/publisher';
+import { type RoomNamespace, roomPublisher } from '@anythingiot/services';
 import { depsFromEnv } from './compose.js';
 import type { AppDeps, DeviceDownlink } from './deps.js';
 import { parseWorkerEnv } from './env.js';

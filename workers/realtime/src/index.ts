@@ -1,4 +1,3 @@
 export { type Lobby, routePartykitRequest } from 'partyserver';
 export { admissionRefusal, TOKEN_PARAM, tokenFromUrl } from './admission.js';
-export { roomPublisher } from './publisher.js';
 export { CLOSE, FLOW, TenantRoom, type TenantRoomEnv } from './tenant-room.js';

@@ -4,8 +4,9 @@ import {
   accountsDeps,
   authenticate,
 } from '@anythingiot/accounts';
-import { type Keyring, parseKeyring } from '@anythingiot/core';
+import { type Keyring, type LivePublisher, parseKeyring } from '@anythingiot/core';
 import { createDb, type Database, type DbHandle, dbConfigFromEnv } from '@anythingiot/db';
+import { type RoomNamespace, roomPublisher } from '@anythingiot/services';
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { type DashboardEnv, dashboardEnv } from './env.server';
 
@@ -22,6 +23,11 @@ export type AppContext = {
   /** The auth result if `auth()` ran (the entry adds its refreshed cookie to the response). */
   authenticated(): Promise<Authentication> | undefined;
   keyring(): Promise<Keyring>;
+  /**
+   * The tenant rooms (the api Worker's `TenantRoom`, bound here through `script_name`), so a
+   * change made on this dashboard reaches every other open one; absent where not bound.
+   */
+  live: LivePublisher | undefined;
   close(): Promise<void>;
 };
 
@@ -75,6 +81,11 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
       }
       return keyring.keys;
     },
+    live: context.cloudflare.env.TENANT
+      ? roomPublisher(context.cloudflare.env.TENANT as RoomNamespace, (event) =>
+          console.log(JSON.stringify(event)),
+        )
+      : undefined,
     close: async () => {
       await handle?.close();
     },

@@ -22,6 +22,7 @@ export function tenantCtx({ principal, app }: Member): TenantCtx {
       // Rotations and revocations purge what ingest cached, in the Redis the api reads.
       redis: app.accounts().deps.redis,
       log: (event) => console.log(JSON.stringify(event)),
+      ...(app.live ? { live: app.live } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { LiveEvent, LivePublisher } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
-import { roomPublisher } from '@anythingiot/realtime/publisher';
+import { roomPublisher } from '@anythingiot/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from '../../../test/device-fixtures.js';

@@ -1,10 +1,13 @@
 import type { LiveEvent, LivePublisher } from '@anythingiot/core';
-import type { TenantRoom } from './tenant-room.js';
 
-/** The RPC surface publishers use (structural, so this module never loads partyserver). */
+/**
+ * The tenant rooms' RPC surface (a Durable Object namespace binding, structurally): the api
+ * Worker binds it directly, the dashboard Worker through `script_name`, and neither loads
+ * partyserver to publish.
+ */
 export type RoomNamespace<Id = unknown> = {
   idFromName(name: string): Id;
-  get(id: Id): Pick<TenantRoom, 'publish'>;
+  get(id: Id): { publish(events: readonly LiveEvent[]): Promise<unknown> };
 };
 
 /**
