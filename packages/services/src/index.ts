@@ -20,6 +20,16 @@ export {
 } from './audit/export-audit-csv.js';
 export { type AuditEntry, type AuditQuery, listAuditLog } from './audit/list-audit-log.js';
 export { commandNotFound } from './commands/command-errors.js';
+export {
+  COMMAND_EXPIRY_PATH,
+  type CommandExpiryJob,
+  type CommandNotifierDeps,
+  commandNotifier,
+  commandStatusEvents,
+  type DeviceDownlink,
+  type JobPublisher,
+  scheduleCommandExpiry,
+} from './commands/command-notifier.js';
 export { createCommand } from './commands/create-command.js';
 export { createFacilityCommands } from './commands/create-facility-commands.js';
 export {
@@ -30,6 +40,7 @@ export {
   toDelivered,
 } from './commands/device-commands.js';
 export { EXPIRY_BATCH, expireCommands } from './commands/expire-commands.js';
+export { countFacilityCommandTargets } from './commands/facility-command-targets.js';
 export { getCommand } from './commands/get-command.js';
 export { listDeviceCommands } from './commands/list-device-commands.js';
 export {

@@ -125,6 +125,16 @@ export function deviceRepo(db: Database, tenantId: string, scope: FacilityScope 
       return row;
     },
 
+    /** The facility of each of these devices (null: none), in one statement; others left out. */
+    async facilityIdsOf(ids: readonly string[]): Promise<Map<string, string | null>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({ id: devices.id, facilityId: devices.facilityId })
+        .from(devices)
+        .where(and(eq(devices.tenantId, tenantId), inArray(devices.id, [...ids]), visible));
+      return new Map(rows.map((r) => [r.id, r.facilityId]));
+    },
+
     /** Registers a device with its first secret (already sealed by the caller). */
     create(
       input: NewDevice,
