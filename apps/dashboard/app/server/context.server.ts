@@ -5,9 +5,22 @@ import {
   authenticate,
 } from '@anythingiot/accounts';
 import { type Keyring, type LivePublisher, parseKeyring } from '@anythingiot/core';
-import { createDb, type Database, type DbHandle, dbConfigFromEnv } from '@anythingiot/db';
-import { type RoomNamespace, roomPublisher } from '@anythingiot/services';
+import {
+  createDb,
+  type Database,
+  type DbHandle,
+  dbConfigFromEnv,
+  deviceRepo,
+} from '@anythingiot/db';
+import {
+  type CommandNotifier,
+  commandNotifier,
+  type DeviceDownlink,
+  type RoomNamespace,
+  roomPublisher,
+} from '@anythingiot/services';
 import type { AppLoadContext } from '@remix-run/cloudflare';
+import { Client as QStashClient } from '@upstash/qstash';
 import { type DashboardEnv, dashboardEnv } from './env.server';
 
 /** Per request: configuration, the lazily opened database, and who is calling. */
@@ -28,8 +41,30 @@ export type AppContext = {
    * change made on this dashboard reaches every other open one; absent where not bound.
    */
   live: LivePublisher | undefined;
+  /**
+   * What follows a command sent from here, as when it is sent through the api: its expiry
+   * scheduled with QStash (the api's job runs it), a push to the device's room (the api
+   * Worker's `DeviceRoom`, bound through `script_name`) and its status on every dashboard.
+   */
+  commands(): CommandNotifier;
   close(): Promise<void>;
 };
+
+/** The device rooms' RPC surface (structural: this Worker never loads partyserver). */
+type DeviceRoomNamespace<Id = unknown> = {
+  idFromName(name: string): Id;
+  get(id: Id): { deliver(): Promise<number> };
+};
+
+function deviceDownlink<Id>(namespace: DeviceRoomNamespace<Id>): DeviceDownlink {
+  return {
+    async deliver(deviceId) {
+      await namespace.get(namespace.idFromName(deviceId)).deliver();
+    },
+  };
+}
+
+const log = (event: Record<string, unknown>) => console.log(JSON.stringify(event));
 
 let keyring: { source: string; keys: Promise<Keyring> } | undefined;
 
@@ -45,6 +80,9 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
   let handle: DbHandle | undefined;
   let accounts: AccountsContext | undefined;
   let auth: Promise<Authentication> | undefined;
+  let commands: CommandNotifier | undefined;
+  const bindings = context.cloudflare.env;
+  const live = bindings.TENANT ? roomPublisher(bindings.TENANT as RoomNamespace, log) : undefined;
   const db = () => {
     handle ??= createDb({
       ...dbConfigFromEnv(env),
@@ -81,11 +119,25 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
       }
       return keyring.keys;
     },
-    live: context.cloudflare.env.TENANT
-      ? roomPublisher(context.cloudflare.env.TENANT as RoomNamespace, (event) =>
-          console.log(JSON.stringify(event)),
-        )
-      : undefined,
+    live,
+    commands: () => {
+      commands ??= commandNotifier({
+        qstash: new QStashClient({
+          baseUrl: env.QSTASH_URL,
+          token: env.QSTASH_TOKEN,
+          retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
+        }),
+        apiPublicUrl: env.API_PUBLIC_URL,
+        ...(live ? { live } : {}),
+        ...(bindings.DEVICE
+          ? { downlink: deviceDownlink(bindings.DEVICE as DeviceRoomNamespace) }
+          : {}),
+        facilitiesOf: (tenantId, ids) => deviceRepo(db(), tenantId).facilityIdsOf(ids),
+        now: () => Date.now(),
+        log,
+      });
+      return commands;
+    },
     close: async () => {
       await handle?.close();
     },
