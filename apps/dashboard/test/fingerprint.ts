@@ -9,6 +9,7 @@ const TABLES = [
   'api_keys',
   'audit_log',
   'memberships',
+  'commands',
 ] as const;
 
 /**

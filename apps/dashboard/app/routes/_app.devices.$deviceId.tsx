@@ -51,6 +51,7 @@ import {
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
+import { commandFormData, deviceCommands, sendDeviceCommand } from '~/server/commands.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '~/ui/alerts';
 import {
@@ -64,6 +65,7 @@ import {
   RESOLUTION_LABEL,
   stepOf,
 } from '~/ui/chart';
+import { DeviceCommands } from '~/ui/commands';
 import { CONNECTIVITY } from '~/ui/connectivity';
 import { CopyButton } from '~/ui/copy-button';
 import chartStyles from '~/ui/device-chart.css?url';
@@ -104,6 +106,10 @@ export async function loader(args: LoaderFunctionArgs) {
   );
   const { device } = detail;
   const { timeZone, temperatureUnit } = prefs;
+  // Commands are for members who may send them (the panel is theirs alone).
+  const commands = can(member.principal.role, 'device.command')
+    ? await guard(member, () => deviceCommands(ctx, device.id))
+    : null;
   const url = new URL(args.request.url);
   const latest = [...detail.latest].sort((a, b) => byImportance(a.metric, b.metric));
   const metrics = latest.map((l) => l.metric);
@@ -191,6 +197,7 @@ export async function loader(args: LoaderFunctionArgs) {
       rotate: can(role, 'device.rotate'),
       revoke: can(role, 'device.revoke'),
     },
+    commands: commands && { items: commands, form: commandFormData() },
   };
   return json(data, { status: history.ok ? 200 : 422 });
 }
@@ -361,6 +368,7 @@ const INTENTS = {
   update: 'device.write',
   rotate: 'device.rotate',
   revoke: 'device.revoke',
+  command: 'device.command',
 } as const satisfies Record<string, Action>;
 type Intent = keyof typeof INTENTS;
 
@@ -423,6 +431,8 @@ export async function action(args: ActionFunctionArgs) {
         await revokeDevice({ ctx, input: { id } });
         return json({ intent: 'revoke' as const, revoked: true });
       }
+      case 'command':
+        return json({ intent: 'command' as const, ...(await sendDeviceCommand(member, id, form)) });
     }
   } catch (err) {
     return refused(err, member.app, intent as Intent);
@@ -523,6 +533,16 @@ export default function DevicePage() {
         <CredentialCard data={data} />
         {data.history.ok ? <ExcursionsCard history={data.history} /> : null}
       </div>
+
+      {data.commands ? (
+        <DeviceCommands
+          deviceId={device.id}
+          revoked={device.status === 'revoked'}
+          commands={data.commands.items}
+          form={data.commands.form}
+          timeZone={data.timeZone}
+        />
+      ) : null}
 
       {manage ? <ManageSection data={data} /> : null}
     </div>

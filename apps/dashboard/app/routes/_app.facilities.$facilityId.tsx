@@ -10,11 +10,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { Badge, Card, SparkAreaChart } from '@tremor/react';
+import { commandFormData, facilityCommandAction } from '~/server/commands.server';
 import { presentDeviceState } from '~/server/device-state.server';
 import { formFailure, guard, requireMember, requireMemberAction } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { CONNECTIVITY } from '~/ui/connectivity';
 import { FACILITY_TYPE_LABEL, FACILITY_TYPES } from '~/ui/facility';
+import { FacilityCommands } from '~/ui/facility-commands';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
 import { foldDevices, type LiveDevice } from '~/ui/live/fold';
 import { type LiveHandle, liveClientLoader, useLiveRefreshOn, useLiveState } from '~/ui/live/live';
@@ -99,16 +101,26 @@ export async function loader(args: LoaderFunctionArgs) {
     more: page.nextCursor !== null,
     canWrite: can(role, 'facility.write'),
     canRegister: can(role, 'device.write'),
+    /** The bulk command form, for members who may command devices. */
+    commandForm: can(role, 'device.command') ? commandFormData() : null,
   };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Edits the facility (owners and admins); the page shows the saved values after. */
+/**
+ * Edits the facility (owners and admins); the page shows the saved values after. The command
+ * intents (review, then send to every active device) are for members who may command devices.
+ */
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.facilityId ?? '';
-  const member = await requireMemberAction(args, 'facility.write', id);
   const form = await args.request.formData();
+  const intent = form.get('intent');
+  if (intent === 'command-review' || intent === 'command-send') {
+    const member = await requireMemberAction(args, 'device.command', id);
+    return facilityCommandAction(member, id, intent, form);
+  }
+  const member = await requireMemberAction(args, 'facility.write', id);
   try {
     await updateFacility({
       ctx: tenantCtx(member),
@@ -188,6 +200,9 @@ export default function FacilityPage() {
         </p>
       ) : null}
       <Devices data={data} />
+      {data.commandForm ? (
+        <FacilityCommands facilityName={facility.name} form={data.commandForm} />
+      ) : null}
       {data.canWrite ? <EditFacility facility={facility} /> : null}
     </div>
   );

@@ -1,9 +1,11 @@
 // How live events change a device as the facility and device pages show it: newest values by
 // event time, "last seen" by the api's receive time, connectivity by the rule the server uses
 // (a device that reports is online unless revoked; offline comes from the server's status
-// event), and the readings that arrived since the page loaded, for its charts. Folding an
-// event twice changes nothing (pages fold recent events again into fresh loader data).
+// event), and the readings that arrived since the page loaded, for its charts; a command's
+// status by its lifecycle, forward only. Folding an event twice changes nothing (pages fold
+// recent events again into fresh loader data).
 
+import type { CommandStatus } from '@anythingiot/core';
 import type { Connectivity } from '@anythingiot/services';
 import type { LiveEvent } from './protocol';
 import { newerLatest, type Stamped } from './series';
@@ -61,4 +63,69 @@ export function foldDevices<T extends LiveDevice>(devices: readonly T[], event: 
     return folded;
   });
   return changed ? next : (devices as T[]);
+}
+
+/** What a page holds of a command (times as ISO strings, as loaders send them). */
+export type LiveCommand = {
+  id: string;
+  status: CommandStatus;
+  sentAt: string | null;
+  lastSentAt: string | null;
+  acknowledgedAt: string | null;
+  finishedAt: string | null;
+  deliveryCount: number;
+  result: string | null;
+  error: string | null;
+};
+
+/** How far along the lifecycle each status is (the three ends are equally final). */
+const COMMAND_STEP: Readonly<Record<CommandStatus, number>> = {
+  pending: 0,
+  sent: 1,
+  acknowledged: 2,
+  completed: 3,
+  failed: 3,
+  expired: 3,
+};
+
+/**
+ * One command after `event`: its status only ever moves forward (an event that arrives late,
+ * or is folded again into fresh data, changes nothing), with the time of the step and the
+ * device's answer or error. Redeliveries and exact counts come with the page's next read.
+ */
+export function foldCommand<T extends LiveCommand>(command: T, event: LiveEvent): T {
+  if (event.type !== 'command_status' || event.commandId !== command.id) return command;
+  if (COMMAND_STEP[event.status] <= COMMAND_STEP[command.status]) return command;
+  const at = new Date(event.at).toISOString();
+  const next = { ...command, status: event.status };
+  switch (event.status) {
+    case 'pending':
+      return command;
+    case 'sent':
+      return {
+        ...next,
+        sentAt: command.sentAt ?? at,
+        lastSentAt: at,
+        deliveryCount: Math.max(command.deliveryCount, 1),
+      };
+    case 'acknowledged':
+      return { ...next, acknowledgedAt: at };
+    case 'completed':
+      return { ...next, finishedAt: at, result: event.detail ?? command.result };
+    case 'failed':
+      return { ...next, finishedAt: at, error: event.detail ?? command.error };
+    case 'expired':
+      return { ...next, finishedAt: at };
+  }
+}
+
+/** Every command of a list after `event` (the same array when none changed). */
+export function foldCommands<T extends LiveCommand>(commands: readonly T[], event: LiveEvent): T[] {
+  let changed = false;
+  const next = commands.map((c) => {
+    const folded = foldCommand(c, event);
+    if (folded !== c) changed = true;
+    return folded;
+  });
+  return changed ? next : (commands as T[]);
 }
