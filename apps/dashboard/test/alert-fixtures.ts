@@ -1,9 +1,13 @@
 import { newId } from '@anythingiot/core';
-import { type Alert, type Database, insertAlert, type NewAlert } from '@anythingiot/db';
+import type { Alert, NewAlert } from '@anythingiot/db';
 import { createDevice } from '@anythingiot/services';
+import { seedAlert } from '@anythingiot/services/testing';
 import type { Company, Dashboard } from './harness';
 
-/** A device in facility `index` of the company (registered by its owner) and an alert on it. */
+/**
+ * A device in facility `facility` of the company (registered by its owner) and an active alert
+ * on it, as the evaluator raises it (services' `seedAlert`).
+ */
 export async function seedDeviceAlert(
   t: Dashboard,
   company: Company,
@@ -18,37 +22,5 @@ export async function seedDeviceAlert(
       facilityId: company.facilityIds[facility],
     },
   });
-  return seedAlert(t.db, company.tenantId, device, overrides);
-}
-
-/** An active alert as the evaluator raises it (with its "raised" timeline and audit entries). */
-export async function seedAlert(
-  db: Database,
-  tenantId: string,
-  device: { id: string; facilityId: string | null },
-  overrides: Partial<NewAlert> = {},
-): Promise<Alert> {
-  const startedAt = new Date(Date.now() - 20 * 60_000);
-  const alert: NewAlert = {
-    id: newId('alert'),
-    deviceId: device.id,
-    facilityId: device.facilityId,
-    kind: 'excursion',
-    ruleId: null,
-    excursionId: null,
-    metric: 'temperature',
-    severity: 'critical',
-    title: 'Fridge: temperature above 8 °C for 15 min',
-    startedAt,
-    endedAt: null,
-    alertAt: new Date(startedAt.getTime() + 15 * 60_000),
-    retrospective: false,
-    dataGap: false,
-    peak: 9.1,
-    ...overrides,
-  };
-  const meta = { actor: { type: 'system' as const, id: 'alert-evaluator' }, requestId: null };
-  const row = await db.transaction((tx) => insertAlert(tx, tenantId, alert, meta));
-  if (!row) throw new Error('alert not inserted');
-  return row;
+  return seedAlert(t.database, company.tenantId, device, overrides);
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '@anythingiot/core';
+import { parseCsv } from '@anythingiot/core/csv/testing';
 import { appendAudit } from '@anythingiot/db';
 import { acknowledge, createApiKey, resolve } from '@anythingiot/services';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,35 +76,6 @@ const download = (as: keyof typeof t.a.members | null, query = '') =>
   t.call(csv, { as: as ? t.a.members[as] : null, url: `/audit.csv${query}` });
 const actions = (res: { data: { entries: { action: string }[] } }) =>
   res.data.entries.map((e) => e.action);
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe('audit log page', () => {
   it('sends a signed-out visitor to log in', async () => {

@@ -1,10 +1,10 @@
 import { type ReadingRow, type Role, validateAlertRule } from '@anythingiot/core';
 import { ingestReadings, schema } from '@anythingiot/db';
 import { createAlertRule, createDevice, getDevice } from '@anythingiot/services';
+import { seedAlert } from '@anythingiot/services/testing';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as page from '../app/routes/_app.devices.$deviceId';
-import { seedAlert } from './alert-fixtures';
 import { fingerprint } from './fingerprint';
 import { type Company, useDashboard } from './harness';
 
@@ -53,7 +53,7 @@ async function seedDay(company: Company, deviceId: string) {
 /** A half-hour excursion from `from`, at 11 °C, as the evaluator records it. */
 const seedExcursion = (deviceId: string, from: number) =>
   seedAlert(
-    t.db,
+    t.database,
     t.a.tenantId,
     { id: deviceId, facilityId: t.a.facilityIds[0] },
     {

@@ -66,6 +66,8 @@ export type CallResult = {
 
 export type Dashboard = {
   db: Database;
+  /** The file's database as the packages' test fixtures take it. */
+  database: TestDatabase;
   env: Record<string, string>;
   a: Company;
   b: Company;
@@ -94,6 +96,9 @@ export function useDashboard(): Dashboard {
   return {
     get db() {
       return database.handle.db;
+    },
+    get database() {
+      return database;
     },
     get env() {
       return state.env;

@@ -11,7 +11,7 @@ import {
 } from '@anythingiot/accounts';
 import { newId, type Role } from '@anythingiot/core';
 import { type Database, schema } from '@anythingiot/db';
-import { testStack } from '@anythingiot/devstack/testing';
+import { mailTo } from '@anythingiot/devstack/testing';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { dashboardEnv } from '../app/server/env.server';
@@ -68,19 +68,7 @@ export function accountsCtx(t: Dashboard): AccountsContext {
   };
 }
 
-type CaughtEmail = {
-  payload: { to: string[]; subject: string; text: string | null; html: string | null };
-};
-
-/** Emails the devstack's catcher holds for an address, newest first. */
-export async function mailTo(to: string): Promise<CaughtEmail[]> {
-  const url = new URL('/api/messages', testStack().urls.catcher);
-  url.searchParams.set('kind', 'email');
-  url.searchParams.set('to', to);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`catcher answered ${res.status}`);
-  return ((await res.json()) as { data: CaughtEmail[] }).data;
-}
+export { mailTo };
 
 /** The token of the `path` link in the newest email to `to`. */
 export async function tokenFromMail(to: string, path: string): Promise<string> {

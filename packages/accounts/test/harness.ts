@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type FacilityType, isDomainError, newId } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
-import { createTestDatabase, type TestDatabase, testStack } from '@anythingiot/devstack/testing';
+import {
+  createTestDatabase,
+  mailTo,
+  type TestDatabase,
+  testStack,
+} from '@anythingiot/devstack/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
@@ -153,22 +158,7 @@ export function randomIp() {
   return `10.${b[0]}.${b[1]}.${b[2]}`;
 }
 
-type CaughtEmail = {
-  id: string;
-  kind: 'email';
-  createdAt: string;
-  payload: { to: string[]; subject: string; html: string | null; text: string | null };
-};
-
-/** Emails the catcher holds for an address, newest first. */
-export async function mailTo(to: string): Promise<CaughtEmail[]> {
-  const url = new URL('/api/messages', testStack().urls.catcher);
-  url.searchParams.set('kind', 'email');
-  url.searchParams.set('to', to);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`catcher answered ${res.status}`);
-  return ((await res.json()) as { data: CaughtEmail[] }).data;
-}
+export { mailTo };
 
 /** The token of the link to `path` in the newest email to `to` (both the text and the HTML). */
 export async function tokenFromMail(to: string, path: string): Promise<string> {

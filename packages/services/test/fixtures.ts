@@ -18,6 +18,8 @@ import type { TenantCtx } from '../src/index.js';
 
 const SYSTEM = { type: 'system' as const, id: 'test' };
 const meta = { actor: SYSTEM, requestId: null };
+/** Alerts are raised by the rule evaluator: pages name it ("AnythingIoT (rule evaluation)"). */
+const EVALUATOR = { actor: { type: 'system' as const, id: 'alert-evaluator' }, requestId: null };
 
 /**
  * The context a handler would build for a member (a user actor) of the tenant: limited to
@@ -85,7 +87,7 @@ export async function seedAlert(
     peak: 9.1,
     ...overrides,
   };
-  const row = await db.handle.db.transaction((tx) => insertAlert(tx, tenantId, alert, meta));
+  const row = await db.handle.db.transaction((tx) => insertAlert(tx, tenantId, alert, EVALUATOR));
   if (!row) throw new Error('alert not inserted');
   return row;
 }

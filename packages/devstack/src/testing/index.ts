@@ -56,4 +56,22 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
   };
 }
 
+/** An email the devstack's catcher caught instead of sending it. */
+export type CaughtEmail = {
+  id: string;
+  kind: 'email';
+  createdAt: string;
+  payload: { to: string[]; subject: string; text: string | null; html: string | null };
+};
+
+/** Emails the catcher holds for an address, newest first (through its JSON API). */
+export async function mailTo(to: string): Promise<CaughtEmail[]> {
+  const url = new URL('/api/messages', testStack().urls.catcher);
+  url.searchParams.set('kind', 'email');
+  url.searchParams.set('to', to);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`catcher answered ${res.status}`);
+  return ((await res.json()) as { data: CaughtEmail[] }).data;
+}
+
 export { createNodeDb } from '@anythingiot/db/node';
