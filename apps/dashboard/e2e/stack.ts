@@ -20,6 +20,11 @@ const dataDir = await mkdtemp(join(tmpdir(), 'anythingiot-e2e-'));
 // Postgres gets a directory of its own: as root it hands it to the 'postgres' user.
 const pgDir = await mkdtemp(join(tmpdir(), 'anythingiot-e2e-pg-'));
 const workers: RunningWorker[] = [];
+// The dashboard reaches the api Worker's rooms (TENANT, DEVICE) by its name through wrangler's
+// dev registry. The default registry is one per machine: parallel stacks (one per port) would
+// each register "anythingiot-api", and a dashboard would reach another stack's api, or none once
+// that stack stops. Each stack gets a registry of its own.
+process.env.WRANGLER_REGISTRY_PATH = join(dataDir, 'wrangler-registry');
 const apiPort = await freePort();
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const appUrl = `http://127.0.0.1:${E2E_DASHBOARD_PORT}`;
