@@ -150,9 +150,15 @@ export function CommandFields({
 
 /** One command: what, its status, each step's time, and the device's answer. */
 export function CommandItem({ command: c, timeZone }: { command: CommandRow; timeZone: string }) {
-  const at = (iso: string | null) => formatDateTime(iso, timeZone);
+  const created = formatDateTime(c.createdAt, timeZone);
+  const day = dayOf(created);
+  // Full date and time for the creation; the steps after it by time alone on the same day.
+  const at = (iso: string | null) => {
+    const full = formatDateTime(iso, timeZone);
+    return dayOf(full) === day ? full.slice(day.length + 2) : full;
+  };
   const steps = [
-    `Created ${at(c.createdAt)}`,
+    `Created ${created}`,
     c.sentAt
       ? `sent ${at(c.sentAt)}${c.deliveryCount > 1 ? ` (delivered ${c.deliveryCount}×)` : ''}`
       : null,
@@ -199,6 +205,9 @@ export function CommandItem({ command: c, timeZone }: { command: CommandRow; tim
     </li>
   );
 }
+
+/** "23 Nov 2026" of "23 Nov 2026, 14:05:09". */
+const dayOf = (dateTime: string) => dateTime.split(', ')[0] ?? dateTime;
 
 type DeviceCommandResult =
   | { intent: 'command'; command: CommandRow; created: boolean }
@@ -271,7 +280,7 @@ export function DeviceCommands({
                       className="text-sm text-emerald-700 focus:outline-none"
                     >
                       {sent.created
-                        ? `${sent.command.label} sent: it waits for the device.`
+                        ? `${sent.command.label} sent: follow it under Recent commands.`
                         : `${sent.command.label} was already sent by this form: one command.`}
                     </p>
                   ) : null}
