@@ -185,8 +185,8 @@ export function CommandItem({ command: c, timeZone }: { command: CommandRow; tim
       </p>
       {waiting ? (
         <p className="text-gray-500">
-          Expires {at(c.expiresAt)} unless the device collects it
-          {c.deliveryCount === 0 ? '' : ` (delivered ${c.deliveryCount}×)`}.
+          Expires {at(c.expiresAt)} unless the device{' '}
+          {c.status === 'pending' ? 'collects' : 'acknowledges'} it.
         </p>
       ) : null}
       {c.status === 'acknowledged' && c.progress !== null ? (
