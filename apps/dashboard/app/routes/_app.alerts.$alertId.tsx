@@ -1,13 +1,4 @@
-import { problemResponse } from '@anythingiot/accounts';
-import {
-  ACK_REASON_CODES,
-  type Action,
-  type Actor,
-  authorize,
-  can,
-  DomainError,
-  isDomainError,
-} from '@anythingiot/core';
+import { ACK_REASON_CODES, type Action, type Actor, can, isDomainError } from '@anythingiot/core';
 import type { AlertEvent } from '@anythingiot/db';
 import {
   acknowledge,
@@ -28,15 +19,16 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Badge, Card } from '@tremor/react';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
-import { zodFieldErrors } from '~/server/filters.server';
 import {
   type FormFailure,
   formFailure,
   guard,
+  requireIntent,
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
+import { invalidInput } from '~/server/validation.server';
 import {
   type AlertStatus,
   humanize,
@@ -46,14 +38,13 @@ import {
   STATUS_COLOR,
   STATUS_LABEL,
 } from '~/ui/alerts';
-import { FormError, SelectField, Submit } from '~/ui/form';
+import { FormError, SelectField, Submit, TextAreaField } from '~/ui/form';
 import {
   ALL_FACILITIES,
   type LiveHandle,
   liveClientLoader,
   useLiveRefreshOn,
 } from '~/ui/live/live';
-import { fieldError } from '~/ui/problem';
 import { formatTemperature, type TemperatureUnit } from '~/ui/temperature';
 import { formatDateTime } from '~/ui/time';
 
@@ -230,42 +221,29 @@ export type AlertActionData = { ok: 'acknowledged' | 'resolved' } | FormFailure;
 
 export async function action(args: ActionFunctionArgs) {
   const member = await requireMemberAction(args, 'alert.read');
-  const { principal, app } = member;
-  const form = Object.fromEntries(await args.request.formData());
-  const intent = String(form.intent ?? '');
-  if (!(intent in INTENTS)) {
-    throw problemResponse(
-      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
-      app.requestId,
-    );
-  }
-  await guard(member, () => authorize(principal, INTENTS[intent as keyof typeof INTENTS]));
+  const formData = await args.request.formData();
+  const intent = await requireIntent(member, formData, INTENTS);
+  const form = Object.fromEntries(formData);
   const ctx = tenantCtx(member);
   const id = args.params.alertId ?? '';
   try {
     if (intent === 'acknowledge') {
       const parsed = AckSchema.safeParse(form);
-      if (!parsed.success) throw invalid(parsed.error);
+      if (!parsed.success) throw invalidInput(parsed.error);
       const { version, ...input } = parsed.data;
       await acknowledge({ ctx, input: { id, ...input, seenVersion: version } });
       return json<AlertActionData>({ ok: 'acknowledged' });
     }
     const parsed = ResolveSchema.safeParse(form);
-    if (!parsed.success) throw invalid(parsed.error);
+    if (!parsed.success) throw invalidInput(parsed.error);
     await resolve({
       ctx,
       input: { id, reason: parsed.data.reason, seenVersion: parsed.data.version },
     });
     return json<AlertActionData>({ ok: 'resolved' });
   } catch (err) {
-    return formFailure(err, app);
+    return formFailure(err, member.app);
   }
-}
-
-function invalid(error: z.ZodError) {
-  return new DomainError('VALIDATION', 'Check the highlighted fields.', {
-    errors: zodFieldErrors(error),
-  });
 }
 
 // Live: a change to this alert by anyone (or by the rules) re-reads the page, so its status,
@@ -357,17 +335,19 @@ export default function AlertDetail() {
                   Acknowledge
                 </h2>
                 <input type="hidden" name="version" value={alert.version} />
-                <SelectField label="Reason" name="reasonCode" defaultValue="" problem={problem}>
-                  <option value="">— none —</option>
-                  {rest.reasonCodes.map((r) => (
-                    <option key={r.code} value={r.code}>
-                      {r.label}
-                    </option>
-                  ))}
-                </SelectField>
-                <TextArea
+                <SelectField
+                  label="Reason"
+                  name="reasonCode"
+                  defaultValue=""
+                  problem={problem}
+                  empty="— none —"
+                  choices={rest.reasonCodes.map((r) => ({ value: r.code, label: r.label }))}
+                />
+                <TextAreaField
                   label="Comment"
                   name="comment"
+                  rows={3}
+                  maxLength={2000}
                   problem={problem}
                   hint="What are you doing about it? A comment or a reason is required."
                 />
@@ -382,9 +362,11 @@ export default function AlertDetail() {
                   Resolve by hand
                 </h2>
                 <input type="hidden" name="version" value={alert.version} />
-                <TextArea
+                <TextAreaField
                   label="Resolution"
                   name="reason"
+                  rows={3}
+                  maxLength={2000}
                   problem={problem}
                   hint="Why it is over, e.g. product moved, sensor replaced."
                 />
@@ -428,46 +410,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
     <div>
       <dt className="text-gray-500">{label}</dt>
       <dd className="font-medium text-gray-900">{children}</dd>
-    </div>
-  );
-}
-
-function TextArea({
-  label,
-  name,
-  problem,
-  hint,
-}: {
-  label: string;
-  name: string;
-  problem: FormFailure['problem'] | null;
-  hint: string;
-}) {
-  const error = fieldError(problem, name);
-  const id = `field-${name}`;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-gray-800">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={3}
-        maxLength={2000}
-        className="mt-1 block w-full rounded-md border-gray-300 shadow-sm focus:border-blue-600 focus:ring-blue-600 aria-[invalid=true]:border-red-600 sm:text-sm"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-${error ? 'error' : 'hint'}`}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-gray-500">
-          {hint}
-        </p>
-      )}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { tenantCtx } from '~/server/tenant-ctx.server';
 import { CopyButton } from '~/ui/copy-button';
 import { curlSnippet, sdkSnippet } from '~/ui/device-snippets';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { PageHeading } from '~/ui/page-heading';
 
 export const meta: MetaFunction = () => [{ title: 'Register a device · AnythingIoT' }];
 
@@ -91,6 +92,8 @@ function oneTagsField(err: unknown): unknown {
   return new DomainError(err.code, err.message, { ...err.details, errors });
 }
 
+const DEVICES = { to: '/devices', label: 'Devices' };
+
 const FIELDS = ['name', 'facilityId', 'tags', 'expectedIntervalSeconds', 'model'] as const;
 
 export default function RegisterDevice() {
@@ -102,14 +105,7 @@ export default function RegisterDevice() {
   const problem = result?.problem;
   return (
     <div className="max-w-xl space-y-6">
-      <div>
-        <p className="text-sm">
-          <Link to="/devices" className="text-blue-700 underline">
-            Devices
-          </Link>
-        </p>
-        <h1 className="mt-1 text-xl font-semibold">Register a device</h1>
-      </div>
+      <PageHeading back={DEVICES}>Register a device</PageHeading>
       {data.facilities.length === 0 && !data.mayLeaveUnassigned ? (
         <p className="text-sm text-gray-600">
           You have no facility to register a device into. Ask an admin for access to one.
@@ -123,14 +119,9 @@ export default function RegisterDevice() {
             name="facilityId"
             defaultValue={data.defaultFacilityId}
             problem={problem}
-          >
-            {data.mayLeaveUnassigned ? <option value="">No facility (yet)</option> : null}
-            {data.facilities.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </SelectField>
+            empty={data.mayLeaveUnassigned ? 'No facility (yet)' : undefined}
+            choices={data.facilities.map((f) => ({ value: f.id, label: f.name }))}
+          />
           <Field
             label="Tags"
             name="tags"
@@ -163,14 +154,7 @@ function Registered({ created }: { created: Created }) {
   const sdk = sdkSnippet(created);
   return (
     <div className="max-w-3xl space-y-6">
-      <div>
-        <p className="text-sm">
-          <Link to="/devices" className="text-blue-700 underline">
-            Devices
-          </Link>
-        </p>
-        <h1 className="mt-1 text-xl font-semibold">{created.name} is registered</h1>
-      </div>
+      <PageHeading back={DEVICES}>{created.name} is registered</PageHeading>
       <Card decoration="left" decorationColor="amber">
         <h2 className="font-semibold">Its secret, shown this once</h2>
         <p className="mt-1 text-sm text-gray-700">

@@ -3,20 +3,13 @@ import { createFacility, getOverview, listFacilities } from '@anythingiot/servic
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import {
-  Card,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-} from '@tremor/react';
+import { TableCell, TableRow } from '@tremor/react';
 import { formFailure, guard, requireMember, requireMemberAction } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
-import { FACILITY_TYPE_LABEL, FACILITY_TYPES } from '~/ui/facility';
-import { Field, FormError, SelectField, Submit } from '~/ui/form';
-import { TimeZoneField } from '~/ui/time-zone-field';
+import { DataTable } from '~/ui/data-table';
+import { FACILITY_TYPE_LABEL } from '~/ui/facility';
+import { FACILITY_FIELDS, FacilityFields } from '~/ui/facility-fields';
+import { FormError, Submit } from '~/ui/form';
 
 export const meta: MetaFunction = () => [{ title: 'Facilities · AnythingIoT' }];
 
@@ -80,55 +73,48 @@ export default function Facilities() {
             : 'You have no facility to see yet. An admin can create one or give you access.'}
         </p>
       ) : (
-        <Card className="p-0">
-          <Table>
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
-                <TableHeaderCell>Type</TableHeaderCell>
-                <TableHeaderCell className="hidden md:table-cell">Address</TableHeaderCell>
-                <TableHeaderCell className="text-right">Devices</TableHeaderCell>
-                <TableHeaderCell className="text-right">Online</TableHeaderCell>
-                <TableHeaderCell className="text-right">Offline</TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {facilities.map((f) => (
-                <TableRow key={f.id} data-testid="facility-row">
-                  <TableCell>
-                    <Link
-                      to={`/facilities/${f.id}`}
-                      className="font-medium text-blue-700 underline-offset-2 hover:underline"
-                    >
-                      {f.name}
-                    </Link>
-                    <div className="text-xs text-gray-500">{f.timeZone}</div>
-                  </TableCell>
-                  <TableCell>{FACILITY_TYPE_LABEL[f.type]}</TableCell>
-                  <TableCell className="hidden whitespace-normal md:table-cell">
-                    {f.address || <span className="text-gray-400">—</span>}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">
-                    {f.online + f.offline + f.neverReported}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">{f.online}</TableCell>
-                  <TableCell
-                    className={`text-right tabular-nums ${f.offline > 0 ? 'font-semibold text-red-700' : ''}`}
-                  >
-                    {f.offline}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Card>
+        <DataTable
+          columns={[
+            'Name',
+            'Type',
+            { label: 'Address', className: 'hidden md:table-cell' },
+            { label: 'Devices', className: 'text-right' },
+            { label: 'Online', className: 'text-right' },
+            { label: 'Offline', className: 'text-right' },
+          ]}
+        >
+          {facilities.map((f) => (
+            <TableRow key={f.id} data-testid="facility-row">
+              <TableCell>
+                <Link
+                  to={`/facilities/${f.id}`}
+                  className="font-medium text-blue-700 underline-offset-2 hover:underline"
+                >
+                  {f.name}
+                </Link>
+                <div className="text-xs text-gray-500">{f.timeZone}</div>
+              </TableCell>
+              <TableCell>{FACILITY_TYPE_LABEL[f.type]}</TableCell>
+              <TableCell className="hidden whitespace-normal md:table-cell">
+                {f.address || <span className="text-gray-400">—</span>}
+              </TableCell>
+              <TableCell className="text-right tabular-nums">
+                {f.online + f.offline + f.neverReported}
+              </TableCell>
+              <TableCell className="text-right tabular-nums">{f.online}</TableCell>
+              <TableCell
+                className={`text-right tabular-nums ${f.offline > 0 ? 'font-semibold text-red-700' : ''}`}
+              >
+                {f.offline}
+              </TableCell>
+            </TableRow>
+          ))}
+        </DataTable>
       )}
       {canWrite ? <CreateFacility tenantTimeZone={tenantTimeZone} /> : null}
     </div>
   );
 }
-
-const FIELDS = ['name', 'type', 'address', 'timeZone'] as const;
 
 function CreateFacility({ tenantTimeZone }: { tenantTimeZone: string }) {
   const problem = useActionData<typeof action>()?.problem;
@@ -138,24 +124,11 @@ function CreateFacility({ tenantTimeZone }: { tenantTimeZone: string }) {
         Create a facility
       </h2>
       <Form method="post" className="mt-4 space-y-4" noValidate>
-        <FormError problem={problem} fields={FIELDS} />
-        <Field label="Name" name="name" required maxLength={120} problem={problem} />
-        <SelectField label="Type" name="type" defaultValue="cold_room" problem={problem}>
-          {FACILITY_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {FACILITY_TYPE_LABEL[type]}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label="Address"
-          name="address"
-          autoComplete="street-address"
-          maxLength={500}
+        <FormError problem={problem} fields={FACILITY_FIELDS} />
+        <FacilityFields
           problem={problem}
-          hint="Optional; for a vehicle, its registration or depot."
+          values={{ type: 'cold_room', timeZone: tenantTimeZone }}
         />
-        <TimeZoneField problem={problem} defaultValue={tenantTimeZone} />
         <Submit>Create facility</Submit>
       </Form>
     </section>

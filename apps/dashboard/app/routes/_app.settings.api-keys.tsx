@@ -1,5 +1,4 @@
-import { problemResponse } from '@anythingiot/accounts';
-import { type Actor, API_KEY_SCOPES, DomainError, isId } from '@anythingiot/core';
+import { type Action, type Actor, API_KEY_SCOPES, isId } from '@anythingiot/core';
 import {
   createApiKey,
   getTenantPreferences,
@@ -15,30 +14,22 @@ import type {
 } from '@remix-run/cloudflare';
 import { json } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import {
-  Badge,
-  Card,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-} from '@tremor/react';
+import { Badge, Card, TableCell, TableRow } from '@tremor/react';
 import { z } from 'zod';
-import { zodFieldErrors } from '~/server/filters.server';
 import {
   type FormFailure,
   formFailure,
   guard,
+  requireIntent,
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
+import { invalidInput, zodFieldErrors } from '~/server/validation.server';
 import { startOfDay } from '~/server/zoned-date.server';
 import { CopyButton } from '~/ui/copy-button';
-import { Field, FormError, Submit } from '~/ui/form';
-import { fieldError } from '~/ui/problem';
+import { DataTable } from '~/ui/data-table';
+import { CheckboxGroup, Field, FormError, Submit } from '~/ui/form';
 import { formatDateTime } from '~/ui/time';
 
 export const meta: MetaFunction = () => [{ title: 'API keys · AnythingIoT' }];
@@ -131,11 +122,15 @@ export type ApiKeysActionData =
   | { revoked: { id: string; name: string } }
   | FormFailure;
 
+const INTENTS = {
+  create: 'api_key.manage',
+  revoke: 'api_key.manage',
+} as const satisfies Record<string, Action>;
+
 export async function action(args: ActionFunctionArgs) {
   const member = await requireMemberAction(args, 'api_key.manage');
-  const { app } = member;
   const form = await args.request.formData();
-  const intent = String(form.get('intent') ?? '');
+  const intent = await requireIntent(member, form, INTENTS);
   const ctx = tenantCtx(member);
   try {
     if (intent === 'create') {
@@ -149,7 +144,7 @@ export async function action(args: ActionFunctionArgs) {
         const errors = zodFieldErrors(parsed.error).map((e) =>
           e.path.startsWith('scopes.') ? { ...e, path: 'scopes' } : e,
         );
-        throw new DomainError('VALIDATION', 'Check the highlighted fields.', { errors });
+        throw invalidInput(errors);
       }
       const { name, scopes, expiresOn } = parsed.data;
       let expiresAt: Date | undefined;
@@ -167,24 +162,17 @@ export async function action(args: ActionFunctionArgs) {
         { headers: NO_STORE },
       );
     }
-    if (intent === 'revoke') {
-      const revoked = await revokeApiKey({ ctx, input: { id: String(form.get('id') ?? '') } });
-      return json<ApiKeysActionData>(
-        { revoked: { id: revoked.id, name: revoked.name } },
-        { headers: NO_STORE },
-      );
-    }
+    const revoked = await revokeApiKey({ ctx, input: { id: String(form.get('id') ?? '') } });
+    return json<ApiKeysActionData>(
+      { revoked: { id: revoked.id, name: revoked.name } },
+      { headers: NO_STORE },
+    );
   } catch (err) {
-    return formFailure(err, app);
+    return formFailure(err, member.app);
   }
-  throw problemResponse(
-    new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
-    app.requestId,
-  );
 }
 
-const expiryError = (message: string) =>
-  new DomainError('VALIDATION', message, { errors: [{ path: 'expiresOn', message }] });
+const expiryError = (message: string) => invalidInput([{ path: 'expiresOn', message }], message);
 
 const STATE_BADGE = {
   active: { color: 'emerald', label: 'Active' },
@@ -196,7 +184,6 @@ export default function ApiKeys() {
   const { keys, scopes, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const problem = result && 'problem' in result ? result.problem : null;
-  const scopeError = fieldError(problem, 'scopes');
   const at = (iso: string | null) => formatDateTime(iso, timeZone);
   return (
     <div className="space-y-8">
@@ -242,30 +229,21 @@ export default function ApiKeys() {
               hint="The key works through this day; leave empty for a key that does not expire."
             />
           </div>
-          <fieldset aria-describedby={scopeError ? 'scopes-error' : undefined}>
-            <legend className="text-sm font-medium text-gray-800">Scopes</legend>
-            <div className="mt-2 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
-              {scopes.map(({ scope, description }) => (
-                <label key={scope} className="flex items-start gap-2 text-sm">
-                  <input
-                    type="checkbox"
-                    name="scopes"
-                    value={scope}
-                    className="mt-0.5 rounded border-gray-300 text-blue-700 focus:ring-blue-600"
-                  />
-                  <span>
-                    <span className="font-mono text-gray-900">{scope}</span>
-                    <span className="block text-xs text-gray-500">{description}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-            {scopeError ? (
-              <p id="scopes-error" className="mt-1 text-sm text-red-700">
-                {scopeError}
-              </p>
-            ) : null}
-          </fieldset>
+          <CheckboxGroup
+            legend="Scopes"
+            name="scopes"
+            problem={problem}
+            columns="sm:grid-cols-2 lg:grid-cols-3"
+            choices={scopes.map(({ scope, description }) => ({
+              value: scope,
+              label: (
+                <span>
+                  <span className="font-mono text-gray-900">{scope}</span>
+                  <span className="block text-xs text-gray-500">{description}</span>
+                </span>
+              ),
+            }))}
+          />
           <Submit intent="create">Create key</Submit>
         </Form>
       </Card>
@@ -276,51 +254,49 @@ export default function ApiKeys() {
         {keys.length === 0 ? (
           <p className="mt-2 text-sm text-gray-600">No keys yet.</p>
         ) : (
-          <Table className="mt-3 rounded-lg bg-white shadow-sm ring-1 ring-gray-200">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
-                <TableHeaderCell>Key starts with</TableHeaderCell>
-                <TableHeaderCell>Scopes</TableHeaderCell>
-                <TableHeaderCell>Created</TableHeaderCell>
-                <TableHeaderCell>Last used</TableHeaderCell>
-                <TableHeaderCell>Expires</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
+          <DataTable
+            className="mt-3"
+            columns={[
+              'Name',
+              'Key starts with',
+              'Scopes',
+              'Created',
+              'Last used',
+              'Expires',
+              'Status',
+            ]}
+          >
+            {keys.map((k) => (
+              <TableRow key={k.id} data-testid="api-key-row">
+                <TableCell className="font-medium text-gray-900">{k.name}</TableCell>
+                <TableCell className="font-mono">{k.prefix}…</TableCell>
+                <TableCell className="whitespace-normal">
+                  <span className="flex max-w-xs flex-wrap gap-1">
+                    {k.scopes.map((s) => (
+                      <Badge key={s} color="gray">
+                        {s}
+                      </Badge>
+                    ))}
+                  </span>
+                </TableCell>
+                <TableCell>
+                  {at(k.createdAt)}
+                  {k.createdBy ? (
+                    <span className="block text-xs text-gray-500">by {k.createdBy}</span>
+                  ) : null}
+                </TableCell>
+                <TableCell>{k.lastUsedAt ? at(k.lastUsedAt) : 'Never'}</TableCell>
+                <TableCell>{k.expiresAt ? at(k.expiresAt) : 'Never'}</TableCell>
+                <TableCell>
+                  <Badge color={STATE_BADGE[k.state].color}>
+                    {STATE_BADGE[k.state].label}
+                    {k.revokedAt ? ` ${at(k.revokedAt)}` : ''}
+                  </Badge>
+                  {k.state !== 'revoked' ? <RevokeControl id={k.id} name={k.name} /> : null}
+                </TableCell>
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {keys.map((k) => (
-                <TableRow key={k.id} data-testid="api-key-row">
-                  <TableCell className="font-medium text-gray-900">{k.name}</TableCell>
-                  <TableCell className="font-mono">{k.prefix}…</TableCell>
-                  <TableCell className="whitespace-normal">
-                    <span className="flex max-w-xs flex-wrap gap-1">
-                      {k.scopes.map((s) => (
-                        <Badge key={s} color="gray">
-                          {s}
-                        </Badge>
-                      ))}
-                    </span>
-                  </TableCell>
-                  <TableCell>
-                    {at(k.createdAt)}
-                    {k.createdBy ? (
-                      <span className="block text-xs text-gray-500">by {k.createdBy}</span>
-                    ) : null}
-                  </TableCell>
-                  <TableCell>{k.lastUsedAt ? at(k.lastUsedAt) : 'Never'}</TableCell>
-                  <TableCell>{k.expiresAt ? at(k.expiresAt) : 'Never'}</TableCell>
-                  <TableCell>
-                    <Badge color={STATE_BADGE[k.state].color}>
-                      {STATE_BADGE[k.state].label}
-                      {k.revokedAt ? ` ${at(k.revokedAt)}` : ''}
-                    </Badge>
-                    {k.state !== 'revoked' ? <RevokeControl id={k.id} name={k.name} /> : null}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>

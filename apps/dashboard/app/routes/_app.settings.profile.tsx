@@ -1,11 +1,10 @@
 import {
   getProfile,
   logoutEverywhere,
-  problemResponse,
   requestEmailVerification,
   updateProfile,
 } from '@anythingiot/accounts';
-import { DomainError } from '@anythingiot/core';
+import type { Action } from '@anythingiot/core';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
@@ -14,6 +13,7 @@ import {
   type FormFailure,
   formFailure,
   guard,
+  requireIntent,
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
@@ -35,11 +35,19 @@ export async function loader(args: LoaderFunctionArgs) {
 /** What a form answered; `intent` says which of the page's forms it was. */
 export type ProfileActionData = { intent: string } & ({ ok: string } | FormFailure);
 
+/** Every form here acts on the member's own account, which every member may do. */
+const INTENTS = {
+  'save-details': 'facility.read',
+  'verify-email': 'facility.read',
+  'logout-everywhere': 'facility.read',
+} as const satisfies Record<string, Action>;
+
 export async function action(args: ActionFunctionArgs) {
-  const { principal: user, app } = await requireMemberAction(args, 'facility.read');
+  const member = await requireMemberAction(args, 'facility.read');
+  const { principal: user, app } = member;
   const form = await args.request.formData();
+  const intent = await requireIntent(member, form, INTENTS);
   const ctx = app.accounts();
-  const intent = String(form.get('intent') ?? '');
   const answer = (body: { ok: string } | FormFailure, init?: ResponseInit) =>
     json<ProfileActionData>({ intent, ...body }, init);
   try {
@@ -66,14 +74,8 @@ export async function action(args: ActionFunctionArgs) {
         const { setCookie } = await logoutEverywhere({ ctx, user });
         return redirect('/login', { headers: { 'set-cookie': setCookie } });
       }
-      default:
-        throw problemResponse(
-          new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
-          app.requestId,
-        );
     }
   } catch (err) {
-    if (err instanceof Response) throw err;
     const failure = await formFailure(err, app);
     return answer(await failure.json(), { status: failure.status, headers: failure.headers });
   }

@@ -8,14 +8,7 @@ import {
   problemResponse,
   revokeInvitation,
 } from '@anythingiot/accounts';
-import {
-  type Action,
-  authorize,
-  can,
-  DomainError,
-  isDomainError,
-  type Role,
-} from '@anythingiot/core';
+import { type Action, can, DomainError, isDomainError, type Role } from '@anythingiot/core';
 import { getTenantPreferences, listFacilities } from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json } from '@remix-run/cloudflare';
@@ -27,26 +20,19 @@ import {
   useNavigation,
   useSearchParams,
 } from '@remix-run/react';
-import {
-  Badge,
-  Card,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-} from '@tremor/react';
+import { Badge, Card, TableCell, TableRow } from '@tremor/react';
 import { Fragment, useEffect, useState } from 'react';
 import {
   type FormFailure,
   formFailure,
   guard,
+  requireIntent,
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
-import { Field, FormError, SelectField, Submit } from '~/ui/form';
+import { DataTable } from '~/ui/data-table';
+import { CheckboxGroup, Field, FormError, SelectField, Submit } from '~/ui/form';
 import { LIMITED_ROLES, ROLE_INFO, ROLE_ORDER, roleLabel } from '~/ui/roles';
 
 export const meta: MetaFunction = () => [{ title: 'Users · AnythingIoT' }];
@@ -132,20 +118,13 @@ export async function action(args: ActionFunctionArgs) {
   const member = await requireMemberAction(args, 'user.read');
   const { principal, app } = member;
   const form = await args.request.formData();
-  const intent = String(form.get('intent') ?? '');
-  if (!(intent in INTENTS)) {
-    throw problemResponse(
-      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
-      app.requestId,
-    );
-  }
-  await guard(member, () => authorize(principal, INTENTS[intent as Intent]));
+  const intent: Intent = await requireIntent(member, form, INTENTS);
   const ctx = app.accounts();
   const text = (name: string) => String(form.get(name) ?? '');
   const answer = (body: { ok: string; warning?: string } | FormFailure, init?: ResponseInit) =>
     json<UsersActionData>({ intent, target: text('target'), ...body }, init);
   try {
-    switch (intent as Intent) {
+    switch (intent) {
       case 'invite': {
         const email = text('email');
         const { emailSent } = await inviteUser({
@@ -315,6 +294,14 @@ function InviteFields({ data, problem }: { data: Data; problem: Problem | null }
 /** Table cells: tighter on a phone so the columns fit without sideways scrolling. */
 const CELL = 'px-2 py-3 sm:p-4';
 
+/** The members' and invitations' columns: on a phone, role and status sit under the first. */
+const peopleColumns = (first: string, withActions: boolean) => [
+  { label: first, className: CELL },
+  { label: 'Role and facilities', className: `${CELL} hidden sm:table-cell` },
+  { label: 'Status', className: `${CELL} hidden md:table-cell` },
+  ...(withActions ? [{ label: <span className="sr-only">Actions</span>, className: CELL }] : []),
+];
+
 function Members({ data }: { data: Data }) {
   // The open "Manage" panel lives in the URL, so the link works before (or without) scripts.
   const [params] = useSearchParams();
@@ -324,80 +311,68 @@ function Members({ data }: { data: Data }) {
       <h2 className="text-lg font-semibold">
         Members <span className="font-normal text-gray-500">({data.members.length})</span>
       </h2>
-      <Table className="relative mt-4">
-        <TableHead>
-          <TableRow>
-            <TableHeaderCell className={CELL}>Person</TableHeaderCell>
-            <TableHeaderCell className={`${CELL} hidden sm:table-cell`}>
-              Role and facilities
-            </TableHeaderCell>
-            <TableHeaderCell className={`${CELL} hidden md:table-cell`}>Status</TableHeaderCell>
-            {data.canManage ? (
-              <TableHeaderCell className={CELL}>
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            ) : null}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {data.members.map((m) => {
-            const who = m.name || m.email;
-            const isOpen = m.editable && open === m.membershipId;
-            return (
-              <Fragment key={m.membershipId}>
-                <TableRow data-testid="member-row">
-                  <TableCell className={`${CELL} whitespace-normal`}>
-                    <div className="font-medium text-gray-900">
-                      {who}
-                      {m.isMe ? <span className="ml-1 text-gray-500">(you)</span> : null}
-                    </div>
-                    <div className="break-all text-gray-500">{m.email}</div>
-                    {/* On a phone the role and status sit under the person. */}
-                    <div className="mt-2 space-y-1 sm:hidden">
-                      <RoleAndFacilities role={m.role} facilities={m.facilities} />
-                      <MemberStatus verified={m.emailVerified} />
-                    </div>
-                  </TableCell>
-                  <TableCell className={`${CELL} hidden whitespace-normal sm:table-cell`}>
+      <DataTable
+        framed={false}
+        className="relative mt-4"
+        columns={peopleColumns('Person', data.canManage)}
+      >
+        {data.members.map((m) => {
+          const who = m.name || m.email;
+          const isOpen = m.editable && open === m.membershipId;
+          return (
+            <Fragment key={m.membershipId}>
+              <TableRow data-testid="member-row">
+                <TableCell className={`${CELL} whitespace-normal`}>
+                  <div className="font-medium text-gray-900">
+                    {who}
+                    {m.isMe ? <span className="ml-1 text-gray-500">(you)</span> : null}
+                  </div>
+                  <div className="break-all text-gray-500">{m.email}</div>
+                  {/* On a phone the role and status sit under the person. */}
+                  <div className="mt-2 space-y-1 sm:hidden">
                     <RoleAndFacilities role={m.role} facilities={m.facilities} />
-                    <div className="mt-1 md:hidden">
-                      <MemberStatus verified={m.emailVerified} />
-                    </div>
-                  </TableCell>
-                  <TableCell className={`${CELL} hidden md:table-cell`}>
                     <MemberStatus verified={m.emailVerified} />
-                    <div className="mt-1 text-xs text-gray-500">since {m.joinedOn}</div>
+                  </div>
+                </TableCell>
+                <TableCell className={`${CELL} hidden whitespace-normal sm:table-cell`}>
+                  <RoleAndFacilities role={m.role} facilities={m.facilities} />
+                  <div className="mt-1 md:hidden">
+                    <MemberStatus verified={m.emailVerified} />
+                  </div>
+                </TableCell>
+                <TableCell className={`${CELL} hidden md:table-cell`}>
+                  <MemberStatus verified={m.emailVerified} />
+                  <div className="mt-1 text-xs text-gray-500">since {m.joinedOn}</div>
+                </TableCell>
+                {data.canManage ? (
+                  <TableCell className={`${CELL} text-right`}>
+                    {m.editable ? (
+                      <Link
+                        to={{ search: isOpen ? '' : `?manage=${m.membershipId}` }}
+                        preventScrollReset
+                        replace
+                        className="inline-block rounded-md px-3 py-1.5 text-sm font-medium text-blue-700 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
+                        aria-expanded={isOpen}
+                        aria-controls={isOpen ? `edit-${m.membershipId}` : undefined}
+                        aria-label={`${isOpen ? 'Close' : 'Manage'} ${who}`}
+                      >
+                        {isOpen ? 'Close' : 'Manage'}
+                      </Link>
+                    ) : null}
                   </TableCell>
-                  {data.canManage ? (
-                    <TableCell className={`${CELL} text-right`}>
-                      {m.editable ? (
-                        <Link
-                          to={{ search: isOpen ? '' : `?manage=${m.membershipId}` }}
-                          preventScrollReset
-                          replace
-                          className="inline-block rounded-md px-3 py-1.5 text-sm font-medium text-blue-700 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
-                          aria-expanded={isOpen}
-                          aria-controls={isOpen ? `edit-${m.membershipId}` : undefined}
-                          aria-label={`${isOpen ? 'Close' : 'Manage'} ${who}`}
-                        >
-                          {isOpen ? 'Close' : 'Manage'}
-                        </Link>
-                      ) : null}
-                    </TableCell>
-                  ) : null}
-                </TableRow>
-                {isOpen ? (
-                  <TableRow>
-                    <TableCell colSpan={4} className={`${CELL} whitespace-normal bg-gray-50`}>
-                      <ManageMember member={m} data={data} />
-                    </TableCell>
-                  </TableRow>
                 ) : null}
-              </Fragment>
-            );
-          })}
-        </TableBody>
-      </Table>
+              </TableRow>
+              {isOpen ? (
+                <TableRow>
+                  <TableCell colSpan={4} className={`${CELL} whitespace-normal bg-gray-50`}>
+                    <ManageMember member={m} data={data} />
+                  </TableCell>
+                </TableRow>
+              ) : null}
+            </Fragment>
+          );
+        })}
+      </DataTable>
     </Card>
   );
 }
@@ -506,25 +481,11 @@ function Invitations({ data }: { data: Data }) {
       {data.invitations.length === 0 ? (
         <p className="mt-2 text-sm text-gray-600">No invitations are waiting for an answer.</p>
       ) : (
-        <Table className="relative mt-4">
-          <TableHead>
-            <TableRow>
-              <TableHeaderCell className={CELL}>Email</TableHeaderCell>
-              <TableHeaderCell className={`${CELL} hidden sm:table-cell`}>
-                Role and facilities
-              </TableHeaderCell>
-              <TableHeaderCell className={`${CELL} hidden md:table-cell`}>Status</TableHeaderCell>
-              <TableHeaderCell className={CELL}>
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {data.invitations.map((inv) => (
-              <InvitationRow key={inv.invitationId} inv={inv} />
-            ))}
-          </TableBody>
-        </Table>
+        <DataTable framed={false} className="relative mt-4" columns={peopleColumns('Email', true)}>
+          {data.invitations.map((inv) => (
+            <InvitationRow key={inv.invitationId} inv={inv} />
+          ))}
+        </DataTable>
       )}
     </Card>
   );
@@ -599,13 +560,8 @@ function RoleSelect({
       onChange={(e) => onChange(e.target.value as Role)}
       problem={problem}
       hint={ROLE_INFO[value].about}
-    >
-      {roles.map((r) => (
-        <option key={r} value={r}>
-          {roleLabel(r)}
-        </option>
-      ))}
-    </SelectField>
+      choices={roles.map((r) => ({ value: r, label: roleLabel(r) }))}
+    />
   );
 }
 
@@ -621,38 +577,17 @@ function FacilityChoice({
   idPrefix: string;
   selected: string[];
 }) {
-  const error = problem?.errors?.find((e) => e.path.startsWith('facilityIds'))?.message;
-  const errorId = `${idPrefix}-facilities-error`;
   return (
-    <fieldset aria-describedby={error ? errorId : undefined}>
-      <legend className="block text-sm font-medium text-gray-800">Facilities</legend>
-      <p className="text-xs text-gray-500">Operators and vendors see only these.</p>
-      {facilities.length === 0 ? (
-        <p className="mt-2 text-sm text-gray-700">
-          Your company has no facilities yet; create one first.
-        </p>
-      ) : (
-        <div className="mt-2 grid gap-2 sm:grid-cols-2">
-          {facilities.map((f) => (
-            <label key={f.id} className="flex items-center gap-2 text-sm">
-              <input
-                type="checkbox"
-                name="facilityIds"
-                value={f.id}
-                defaultChecked={selected.includes(f.id)}
-                className="rounded border-gray-300 text-blue-700 focus:ring-blue-600"
-              />
-              {f.name}
-            </label>
-          ))}
-        </div>
-      )}
-      {error ? (
-        <p id={errorId} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </fieldset>
+    <CheckboxGroup
+      legend="Facilities"
+      name="facilityIds"
+      hint="Operators and vendors see only these."
+      empty="Your company has no facilities yet; create one first."
+      choices={facilities.map((f) => ({ value: f.id, label: f.name }))}
+      checked={selected}
+      problem={problem}
+      idPrefix={idPrefix}
+    />
   );
 }
 

@@ -2,8 +2,9 @@ import { requestPasswordReset } from '@anythingiot/accounts';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useActionData } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
+import { EmailField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
-import { Field, FormError, Submit } from '~/ui/form';
+import { FormError, Submit } from '~/ui/form';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password · AnythingIoT' }];
 
@@ -46,14 +47,7 @@ export default function ForgotPassword() {
           password.
         </p>
         <FormError problem={problem} fields={['email']} />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          problem={problem}
-        />
+        <EmailField problem={problem} />
         <Submit>Send the link</Submit>
       </Form>
       <p className="mt-6 text-sm text-gray-600">

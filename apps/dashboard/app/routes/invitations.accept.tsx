@@ -10,9 +10,9 @@ import { json, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { appContext } from '~/server/context.server';
 import { formFailure, publicAction } from '~/server/guard.server';
+import { NewPasswordField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, Submit } from '~/ui/form';
-import { PASSWORD_HINT } from '~/ui/password';
 import { roleLabel } from '~/ui/roles';
 
 // The token is in this page's URL: no Referer may carry it anywhere.
@@ -150,15 +150,7 @@ export default function AcceptInvitation() {
           <Form method="post" className="space-y-5" noValidate>
             <FormError problem={problem} fields={['name', 'password']} />
             <Field label="Your name" name="name" autoComplete="name" required problem={problem} />
-            <Field
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              problem={problem}
-              hint={PASSWORD_HINT}
-            />
+            <NewPasswordField problem={problem} />
             <Submit intent="create">Create my account and join</Submit>
             <input type="hidden" name="token" value={data.token} />
             {/* The account's address, for password managers to save the new password under. */}

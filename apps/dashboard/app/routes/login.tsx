@@ -5,8 +5,9 @@ import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
 import { appContext } from '~/server/context.server';
 import { formFailure, publicAction } from '~/server/guard.server';
 import { safeNext } from '~/server/redirects.server';
+import { EmailField, PasswordField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
-import { Field, FormError, Submit } from '~/ui/form';
+import { FormError, Submit } from '~/ui/form';
 
 export const meta: MetaFunction = () => [{ title: 'Log in · AnythingIoT' }];
 
@@ -48,22 +49,8 @@ export default function Login() {
       <Form method="post" className="space-y-5" noValidate>
         <input type="hidden" name="next" value={params.get('next') ?? '/'} />
         <FormError problem={problem} />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          problem={problem}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          problem={problem}
-        />
+        <EmailField problem={problem} />
+        <PasswordField problem={problem} />
         <div className="flex items-center justify-between">
           <Submit>Log in</Submit>
           <Link className="text-sm text-blue-700 underline" to="/forgot-password">

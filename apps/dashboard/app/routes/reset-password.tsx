@@ -2,9 +2,9 @@ import { resetPassword } from '@anythingiot/accounts';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
+import { NewPasswordField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
-import { Field, FormError, Submit } from '~/ui/form';
-import { PASSWORD_HINT } from '~/ui/password';
+import { FormError, Submit } from '~/ui/form';
 
 // The token is in this page's URL: no Referer may carry it anywhere.
 export const meta: MetaFunction = () => [
@@ -66,15 +66,7 @@ export default function ResetPassword() {
           </p>
         ) : (
           <>
-            <Field
-              label="New password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              problem={problem}
-              hint={PASSWORD_HINT}
-            />
+            <NewPasswordField problem={problem} label="New password" />
             <Submit>Set the new password</Submit>
           </>
         )}

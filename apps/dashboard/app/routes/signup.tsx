@@ -4,9 +4,9 @@ import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
+import { EmailField, NewPasswordField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
-import { PASSWORD_HINT } from '~/ui/password';
 import { TimeZoneField } from '~/ui/time-zone-field';
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · AnythingIoT' }];
@@ -54,31 +54,16 @@ export default function SignUp() {
           required
           problem={problem}
         />
-        <SelectField label="Industry" name="industry" defaultValue="pharma" problem={problem}>
-          {Object.entries(INDUSTRY_LABELS).map(([industry, label]) => (
-            <option key={industry} value={industry}>
-              {label}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          label="Industry"
+          name="industry"
+          defaultValue="pharma"
+          problem={problem}
+          choices={Object.entries(INDUSTRY_LABELS).map(([value, label]) => ({ value, label }))}
+        />
         <Field label="Your name" name="name" autoComplete="name" problem={problem} />
-        <Field
-          label="Work email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          problem={problem}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          problem={problem}
-          hint={PASSWORD_HINT}
-        />
+        <EmailField problem={problem} label="Work email" />
+        <NewPasswordField problem={problem} />
         <TimeZoneField problem={problem} />
         <fieldset>
           <legend className="block text-sm font-medium text-gray-800">Temperature unit</legend>

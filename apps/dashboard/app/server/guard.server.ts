@@ -5,7 +5,7 @@ import {
   type Problem,
   problemResponse,
 } from '@anythingiot/accounts';
-import { type Action, authorize, isDomainError } from '@anythingiot/core';
+import { type Action, authorize, DomainError, isDomainError } from '@anythingiot/core';
 import { type ActionFunctionArgs, json, redirect } from '@remix-run/cloudflare';
 import { type AppContext, appContext } from './context.server';
 
@@ -46,6 +46,26 @@ export async function requireMemberAction(
 ): Promise<Member> {
   sameOrigin(args);
   return requireMember(args, action, facilityId);
+}
+
+/**
+ * The intent a page's form posted (its `intent` field), once the member holds the permission
+ * `intents` names for it: an intent the page does not have is 400, a missing permission 403.
+ */
+export async function requireIntent<I extends string>(
+  member: Member,
+  form: FormData,
+  intents: Record<I, Action>,
+): Promise<I> {
+  const intent = String(form.get('intent') ?? '');
+  if (!Object.hasOwn(intents, intent)) {
+    throw problemResponse(
+      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
+      member.app.requestId,
+    );
+  }
+  await guard(member, () => authorize(member.principal, intents[intent as I]));
+  return intent as I;
 }
 
 /** For the signed-out pages' actions (login, sign-up, reset): the CSRF check alone. */

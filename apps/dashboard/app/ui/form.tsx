@@ -1,6 +1,11 @@
 import type { Problem } from '@anythingiot/accounts';
 import { useNavigation } from '@remix-run/react';
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type {
+  InputHTMLAttributes,
+  ReactNode,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from 'react';
 import { fieldError } from './problem';
 
 const INPUT =
@@ -13,6 +18,9 @@ type FieldProps = {
   hint?: ReactNode;
 };
 
+/** A choice of a select or a checkbox group. */
+export type Choice = { value: string; label: ReactNode };
+
 /** A labelled input with its hint and the server's error right below it (read by screen readers). */
 export function Field({
   label,
@@ -21,68 +29,179 @@ export function Field({
   hint,
   ...input
 }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const error = fieldError(problem, name);
-  const id = input.id ?? `field-${name}`;
+  const control = controlOf({ name, problem, hint, id: input.id });
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-gray-800">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        className={`mt-1 ${INPUT}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...input}
-      />
-      <FieldMessages id={id} error={error} hint={hint} />
-    </div>
+    <Labelled label={label} control={control}>
+      <input {...control.props} {...input} />
+    </Labelled>
   );
 }
 
-/** A labelled select with the same error handling as `Field`. */
+/** A labelled textarea with the same error handling as `Field`. */
+export function TextAreaField({
+  label,
+  name,
+  problem,
+  hint,
+  ...textarea
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const control = controlOf({ name, problem, hint, id: textarea.id });
+  return (
+    <Labelled label={label} control={control}>
+      <textarea {...control.props} {...textarea} />
+    </Labelled>
+  );
+}
+
+/**
+ * A labelled select with the same error handling as `Field`: its `choices`, after an `empty`
+ * choice (value "") when given; `children` for anything else (option groups).
+ */
 export function SelectField({
   label,
   name,
   problem,
   hint,
+  choices = [],
+  empty,
   children,
   ...select
-}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+}: FieldProps &
+  SelectHTMLAttributes<HTMLSelectElement> & { choices?: readonly Choice[]; empty?: string }) {
+  const control = controlOf({ name, problem, hint, id: select.id });
+  return (
+    <Labelled label={label} control={control}>
+      <select {...control.props} {...select}>
+        {empty !== undefined ? <option value="">{empty}</option> : null}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+        {children}
+      </select>
+    </Labelled>
+  );
+}
+
+/**
+ * Checkboxes sharing one `name` under a legend (the values in `checked` ticked); the error of
+ * the group, or of any one box (`name.2`), is shown below it.
+ */
+export function CheckboxGroup({
+  legend,
+  name,
+  choices,
+  checked = [],
+  problem,
+  hint,
+  idPrefix,
+  columns = 'sm:grid-cols-2',
+  empty,
+}: {
+  legend: string;
+  name: string;
+  choices: readonly Choice[];
+  checked?: readonly string[];
+  problem?: Problem | null | undefined;
+  hint?: ReactNode;
+  /** Keeps ids apart when a page repeats the group (one per table row). */
+  idPrefix?: string;
+  /** The grid's columns from `sm` up (a full class name, so Tailwind keeps it). */
+  columns?: string;
+  /** Said instead of the boxes when there is nothing to choose. */
+  empty?: ReactNode;
+}) {
+  const error = problem?.errors?.find(
+    (e) => e.path === name || e.path.startsWith(`${name}.`),
+  )?.message;
+  const errorId = `${idPrefix ? `${idPrefix}-` : ''}${name}-error`;
+  return (
+    <fieldset aria-describedby={error ? errorId : undefined}>
+      <legend className="block text-sm font-medium text-gray-800">{legend}</legend>
+      {hint ? <p className="text-xs text-gray-500">{hint}</p> : null}
+      {choices.length === 0 && empty ? (
+        <p className="mt-2 text-sm text-gray-700">{empty}</p>
+      ) : (
+        <div className={`mt-2 grid gap-2 ${columns}`}>
+          {choices.map((c) => (
+            <label key={c.value} className="flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                name={name}
+                value={c.value}
+                defaultChecked={checked.includes(c.value)}
+                className="mt-0.5 rounded border-gray-300 text-blue-700 focus:ring-blue-600"
+              />
+              {c.label}
+            </label>
+          ))}
+        </div>
+      )}
+      {error ? (
+        <p id={errorId} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+type Control = {
+  id: string;
+  error: string | undefined;
+  hint: ReactNode;
+  props: {
+    id: string;
+    name: string;
+    className: string;
+    'aria-invalid': true | undefined;
+    'aria-describedby': string | undefined;
+  };
+};
+
+/** What every labelled control shares: its id, its error from the problem, the aria wiring. */
+function controlOf({
+  name,
+  problem,
+  hint,
+  id = `field-${name}`,
+}: {
+  name: string;
+  problem?: Problem | null | undefined;
+  hint?: ReactNode;
+  id?: string | undefined;
+}): Control {
   const error = fieldError(problem, name);
-  const id = select.id ?? `field-${name}`;
+  return {
+    id,
+    error,
+    hint,
+    props: {
+      id,
+      name,
+      className: `mt-1 ${INPUT}`,
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+    },
+  };
+}
+
+function Labelled({
+  label,
+  control: { id, error, hint },
+  children,
+}: {
+  label: string;
+  control: Control;
+  children: ReactNode;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-gray-800">
         {label}
       </label>
-      <select
-        id={id}
-        name={name}
-        className={`mt-1 ${INPUT}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...select}
-      >
-        {children}
-      </select>
-      <FieldMessages id={id} error={error} hint={hint} />
-    </div>
-  );
-}
-
-function FieldMessages({
-  id,
-  error,
-  hint,
-}: {
-  id: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-}) {
-  return (
-    <>
+      {children}
       {hint && !error ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-gray-500">
           {hint}
@@ -93,7 +212,7 @@ function FieldMessages({
           {error}
         </p>
       ) : null}
-    </>
+    </div>
   );
 }
 
