@@ -6,21 +6,15 @@ import {
   listFacilities,
 } from '@anythingiot/services';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useLoaderData } from '@remix-run/react';
-import {
-  Badge,
-  Card,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-} from '@tremor/react';
+import { Link, useLoaderData } from '@remix-run/react';
+import { Badge, TableCell, TableRow } from '@tremor/react';
 import { presentDeviceState } from '~/server/device-state.server';
 import { guard, requireMember } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { CONNECTIVITY, CONNECTIVITY_ORDER } from '~/ui/connectivity';
+import { DataTable } from '~/ui/data-table';
+import { FilterBar, FilterResults } from '~/ui/filter-bar';
+import { Field, SelectField } from '~/ui/form';
 import { formatTemperature } from '~/ui/temperature';
 import { formatDateTime } from '~/ui/time';
 
@@ -130,195 +124,110 @@ export default function Devices() {
         ) : null}
       </div>
       <Filters data={data} />
-      {data.devices.length === 0 ? (
-        <p className="text-sm text-gray-600" role="status">
-          {filtered || data.filter.cursor ? 'No device matches these filters.' : 'No device yet.'}
-        </p>
-      ) : (
+      <FilterResults
+        heading="Matching devices"
+        count={data.devices.length}
+        empty={
+          filtered || data.filter.cursor ? 'No device matches these filters.' : 'No device yet.'
+        }
+        nextCursor={data.nextCursor}
+        firstLabel="First page"
+        nextLabel="Next page"
+      >
         <DeviceTable data={data} />
-      )}
-      <Pager data={data} />
+      </FilterResults>
     </div>
   );
 }
 
-const SELECT =
-  'mt-1 block w-full rounded-md border-gray-300 shadow-sm focus:border-blue-600 focus:ring-blue-600 sm:text-sm';
-
+/** The filters as the loader read them (a value no form offers never gets this far). */
 function Filters({ data }: { data: Data }) {
   const { filter } = data;
   return (
-    <Form
-      method="get"
-      role="search"
-      aria-label="Filter devices"
-      className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
-    >
-      <div>
-        <label htmlFor="filter-q" className="block text-sm font-medium text-gray-800">
-          Name contains
-        </label>
-        <input
-          id="filter-q"
-          name="q"
-          type="search"
-          defaultValue={filter.q ?? ''}
-          maxLength={MAX_TEXT}
-          className={SELECT}
-        />
-      </div>
-      <div>
-        <label htmlFor="filter-facility" className="block text-sm font-medium text-gray-800">
-          Facility
-        </label>
-        <select
-          id="filter-facility"
-          name="facility"
-          defaultValue={filter.facility ?? ''}
-          className={SELECT}
-        >
-          <option value="">All facilities</option>
-          {data.facilities.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-status" className="block text-sm font-medium text-gray-800">
-          Status
-        </label>
-        <select
-          id="filter-status"
-          name="status"
-          defaultValue={filter.status ?? ''}
-          className={SELECT}
-        >
-          <option value="">Any status</option>
-          {CONNECTIVITY_ORDER.map((c) => (
-            <option key={c} value={c}>
-              {CONNECTIVITY[c].label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-tag" className="block text-sm font-medium text-gray-800">
-          Tag
-        </label>
-        <input
-          id="filter-tag"
-          name="tag"
-          defaultValue={filter.tag ?? ''}
-          maxLength={MAX_TEXT}
-          className={SELECT}
-        />
-      </div>
-      <div className="flex gap-3">
-        <button
-          type="submit"
-          className="rounded-md bg-white px-4 py-2 text-sm font-semibold text-gray-800 shadow-sm ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
-        >
-          Filter
-        </button>
-        <Link to="/devices" className="self-center text-sm text-blue-700 underline">
-          Clear
-        </Link>
-      </div>
-    </Form>
+    <FilterBar label="Filter devices" clearTo="/devices" columns={4}>
+      <Field
+        label="Name contains"
+        name="q"
+        type="search"
+        defaultValue={filter.q ?? ''}
+        maxLength={MAX_TEXT}
+      />
+      <SelectField
+        label="Facility"
+        name="facility"
+        defaultValue={filter.facility ?? ''}
+        empty="All facilities"
+        choices={data.facilities.map((f) => ({ value: f.id, label: f.name }))}
+      />
+      <SelectField
+        label="Status"
+        name="status"
+        defaultValue={filter.status ?? ''}
+        empty="Any status"
+        choices={CONNECTIVITY_ORDER.map((c) => ({ value: c, label: CONNECTIVITY[c].label }))}
+      />
+      <Field label="Tag" name="tag" defaultValue={filter.tag ?? ''} maxLength={MAX_TEXT} />
+    </FilterBar>
   );
 }
 
 function DeviceTable({ data }: { data: Data }) {
   return (
-    <Card className="p-0">
-      <Table>
-        <TableHead>
-          <TableRow>
-            <TableHeaderCell>Name</TableHeaderCell>
-            <TableHeaderCell className="hidden sm:table-cell">Facility</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            <TableHeaderCell className="text-right">Temperature</TableHeaderCell>
-            <TableHeaderCell className="hidden md:table-cell">Last seen</TableHeaderCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {data.devices.map((d) => (
-            <TableRow key={d.id} data-testid="device-row">
-              <TableCell className="whitespace-normal">
-                <Link
-                  to={`/devices/${d.id}`}
-                  className="font-medium text-blue-700 underline-offset-2 hover:underline"
-                >
-                  {d.name}
-                </Link>
-                {d.tags.length > 0 ? (
-                  <ul className="mt-1 flex flex-wrap gap-1" aria-label="Tags">
-                    {d.tags.map((tag) => (
-                      <li key={tag}>
-                        <Link
-                          to={`/devices?tag=${encodeURIComponent(tag)}`}
-                          className="rounded bg-gray-100 px-1.5 py-0.5 text-xs text-gray-700 hover:bg-gray-200"
-                        >
-                          {tag}
-                        </Link>
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-              </TableCell>
-              <TableCell className="hidden sm:table-cell">
-                {d.facilityId && d.facilityName ? (
-                  <Link to={`/facilities/${d.facilityId}`} className="hover:underline">
-                    {d.facilityName}
-                  </Link>
-                ) : (
-                  <span className="text-gray-400">None</span>
-                )}
-              </TableCell>
-              <TableCell>
-                <Badge color={CONNECTIVITY[d.connectivity].color}>
-                  {CONNECTIVITY[d.connectivity].label}
-                </Badge>
-              </TableCell>
-              <TableCell className="text-right tabular-nums">
-                {d.temperature === null ? '—' : formatTemperature(d.temperature, data.unit)}
-              </TableCell>
-              <TableCell className="hidden md:table-cell">
-                {formatDateTime(d.lastSeenAt, data.timeZone)}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </Card>
-  );
-}
-
-/** Keyset paging: "next" carries the cursor, "first page" drops it; filters stay. */
-function Pager({ data }: { data: Data }) {
-  const { cursor: _, ...kept } = data.filter;
-  const params = (cursor?: string) => {
-    const entries = Object.entries({ ...kept, cursor }).filter(
-      (e): e is [string, string] => typeof e[1] === 'string',
-    );
-    const query = new URLSearchParams(entries).toString();
-    return query ? `/devices?${query}` : '/devices';
-  };
-  if (!data.filter.cursor && !data.nextCursor) return null;
-  return (
-    <nav aria-label="Pages" className="flex gap-6 text-sm">
-      {data.filter.cursor ? (
-        <Link to={params()} className="text-blue-700 underline">
-          First page
-        </Link>
-      ) : null}
-      {data.nextCursor ? (
-        <Link to={params(data.nextCursor)} className="text-blue-700 underline">
-          Next page
-        </Link>
-      ) : null}
-    </nav>
+    <DataTable
+      columns={[
+        'Name',
+        { label: 'Facility', className: 'hidden sm:table-cell' },
+        'Status',
+        { label: 'Temperature', className: 'text-right' },
+        { label: 'Last seen', className: 'hidden md:table-cell' },
+      ]}
+    >
+      {data.devices.map((d) => (
+        <TableRow key={d.id} data-testid="device-row">
+          <TableCell className="whitespace-normal">
+            <Link
+              to={`/devices/${d.id}`}
+              className="font-medium text-blue-700 underline-offset-2 hover:underline"
+            >
+              {d.name}
+            </Link>
+            {d.tags.length > 0 ? (
+              <ul className="mt-1 flex flex-wrap gap-1" aria-label="Tags">
+                {d.tags.map((tag) => (
+                  <li key={tag}>
+                    <Link
+                      to={`/devices?tag=${encodeURIComponent(tag)}`}
+                      className="rounded bg-gray-100 px-1.5 py-0.5 text-xs text-gray-700 hover:bg-gray-200"
+                    >
+                      {tag}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </TableCell>
+          <TableCell className="hidden sm:table-cell">
+            {d.facilityId && d.facilityName ? (
+              <Link to={`/facilities/${d.facilityId}`} className="hover:underline">
+                {d.facilityName}
+              </Link>
+            ) : (
+              <span className="text-gray-400">None</span>
+            )}
+          </TableCell>
+          <TableCell>
+            <Badge color={CONNECTIVITY[d.connectivity].color}>
+              {CONNECTIVITY[d.connectivity].label}
+            </Badge>
+          </TableCell>
+          <TableCell className="text-right tabular-nums">
+            {d.temperature === null ? '—' : formatTemperature(d.temperature, data.unit)}
+          </TableCell>
+          <TableCell className="hidden md:table-cell">
+            {formatDateTime(d.lastSeenAt, data.timeZone)}
+          </TableCell>
+        </TableRow>
+      ))}
+    </DataTable>
   );
 }

@@ -1,10 +1,10 @@
 import { problemResponse } from '@anythingiot/accounts';
-import { DomainError } from '@anythingiot/core';
 import { exportAuditCsv, getTenantPreferences } from '@anythingiot/services';
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
 import { parseAuditQuery } from '~/server/audit-filter.server';
 import { guard, requireMember } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
+import { invalidInput } from '~/server/validation.server';
 
 /**
  * The audit log as a CSV download, with the audit page's filters (who, what, when). Cells a
@@ -19,7 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { filter, errors } = parseAuditQuery(url.searchParams, timeZone);
   if (errors.length > 0) {
     throw problemResponse(
-      new DomainError('VALIDATION', 'Some filters are not valid.', { errors }),
+      invalidInput(errors, 'Some filters are not valid.'),
       member.app.requestId,
     );
   }

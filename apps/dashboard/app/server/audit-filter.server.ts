@@ -1,7 +1,7 @@
 import type { FieldError } from '@anythingiot/core';
 import type { AuditFilter } from '@anythingiot/db';
 import { z } from 'zod';
-import { dayRange, zodFieldErrors } from './filters.server';
+import { blankIsAbsent, cursorParam, dayParam, listQuery } from './filters.server';
 
 /** Entity types the audit log records, for the "what" filter. */
 export const AUDIT_ENTITY_TYPES = [
@@ -22,18 +22,9 @@ export const AUDIT_ENTITY_TYPES = [
 /** Who acted, as the "who" filter offers it: one member, or a kind of non-person actor. */
 export const ACTOR_KINDS = ['apiKey', 'device', 'system', 'job'] as const;
 
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const day = z.preprocess(
-  blank,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-03-01.')
-    .optional(),
-);
-
 const AuditQuerySchema = z.object({
   who: z.preprocess(
-    blank,
+    blankIsAbsent,
     z
       .union([z.enum(ACTOR_KINDS), z.string().regex(/^user:usr_[0-9a-z]{20}$/)], {
         error: 'Choose someone from the list.',
@@ -41,20 +32,20 @@ const AuditQuerySchema = z.object({
       .optional(),
   ),
   what: z.preprocess(
-    blank,
+    blankIsAbsent,
     z.enum(AUDIT_ENTITY_TYPES, { error: 'Choose a listed kind of thing.' }).optional(),
   ),
   action: z.preprocess(
-    (v) => (typeof v === 'string' ? blank(v.trim()) : v),
+    (v) => (typeof v === 'string' ? blankIsAbsent(v.trim()) : v),
     z
       .string()
       .regex(/^[a-z_]+\.[a-z_]+$/, 'An action looks like device.update.')
       .max(80)
       .optional(),
   ),
-  from: day,
-  to: day,
-  cursor: z.preprocess(blank, z.string().max(200).optional()),
+  from: dayParam,
+  to: dayParam,
+  cursor: cursorParam,
 });
 
 export type AuditQueryParams = z.infer<typeof AuditQuerySchema>;
@@ -67,10 +58,11 @@ export function parseAuditQuery(
   search: URLSearchParams,
   timeZone: string,
 ): { filter: AuditFilter; cursor?: string; errors: FieldError[] } {
-  const parsed = AuditQuerySchema.safeParse(Object.fromEntries(search));
-  if (!parsed.success) return { filter: {}, errors: zodFieldErrors(parsed.error) };
-  const { who, what, action, from, to, cursor } = parsed.data;
-  const { errors, ...range } = dayRange({ from, to }, timeZone);
+  const { query, errors } = listQuery(
+    AuditQuerySchema.safeParse(Object.fromEntries(search)),
+    timeZone,
+  );
+  const { who, what, action, cursor, ...range } = query;
   const filter: AuditFilter = { ...range };
   if (who?.startsWith('user:')) {
     filter.actorType = 'user';
