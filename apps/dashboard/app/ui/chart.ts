@@ -3,6 +3,7 @@
 // the browser bundle includes this file.
 
 import type { Resolution } from '@anythingiot/core';
+import { dateTimeFormat } from './time';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -232,15 +233,7 @@ export function axisLabel(rangeMs: number, timeZone: string): (ts: number) => st
 
 /** "23 Nov 2026, 14:05" in the tenant's zone. */
 export function fullLabel(timeZone: string): (ts: number) => string {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const format = dateTimeFormat(timeZone);
   return (ts) => format.format(new Date(ts));
 }
 
