@@ -5,7 +5,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Badge, Card } from '@tremor/react';
 import { guard, requireMember } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
-import { SEVERITY_COLOR, SEVERITY_LABEL, type Severity } from '~/ui/alerts';
+import { SeverityBadge } from '~/ui/alert-badges';
 import {
   ALL_FACILITIES,
   type LiveHandle,
@@ -175,9 +175,7 @@ function ActiveAlerts({ data }: { data: Data }) {
         <ul className="mt-3 divide-y divide-gray-200 rounded-lg bg-white shadow-sm ring-1 ring-gray-200">
           {data.activeAlerts.map((alert) => (
             <li key={alert.id} className="flex flex-col gap-1 p-3 sm:flex-row sm:items-center">
-              <Badge color={SEVERITY_COLOR[alert.severity as Severity]} className="w-fit">
-                {SEVERITY_LABEL[alert.severity as Severity]}
-              </Badge>
+              <SeverityBadge severity={alert.severity} className="w-fit" />
               <Link
                 to={`/alerts/${alert.id}`}
                 className="font-medium text-blue-800 hover:underline sm:ml-3 sm:flex-1"

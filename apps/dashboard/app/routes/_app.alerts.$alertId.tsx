@@ -23,21 +23,13 @@ import {
   type FormFailure,
   formFailure,
   guard,
-  requireIntent,
   requireMember,
-  requireMemberAction,
+  requireMemberIntent,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { invalidInput } from '~/server/validation.server';
-import {
-  type AlertStatus,
-  humanize,
-  SEVERITY_COLOR,
-  SEVERITY_LABEL,
-  type Severity,
-  STATUS_COLOR,
-  STATUS_LABEL,
-} from '~/ui/alerts';
+import { AlertStatusBadge, SeverityBadge } from '~/ui/alert-badges';
+import { humanize } from '~/ui/alerts';
 import { FormError, SelectField, Submit, TextAreaField } from '~/ui/form';
 import {
   ALL_FACILITIES,
@@ -220,9 +212,7 @@ const INTENTS = {
 export type AlertActionData = { ok: 'acknowledged' | 'resolved' } | FormFailure;
 
 export async function action(args: ActionFunctionArgs) {
-  const member = await requireMemberAction(args, 'alert.read');
-  const formData = await args.request.formData();
-  const intent = await requireIntent(member, formData, INTENTS);
+  const { member, form: formData, intent } = await requireMemberIntent(args, 'alert.read', INTENTS);
   const form = Object.fromEntries(formData);
   const ctx = tenantCtx(member);
   const id = args.params.alertId ?? '';
@@ -266,12 +256,8 @@ export default function AlertDetail() {
       <header className="space-y-2">
         <h1 className="text-xl font-semibold">{alert.title}</h1>
         <div className="flex flex-wrap gap-2">
-          <Badge color={SEVERITY_COLOR[alert.severity as Severity]}>
-            {SEVERITY_LABEL[alert.severity as Severity]}
-          </Badge>
-          <Badge color={STATUS_COLOR[alert.status as AlertStatus]} data-testid="alert-status">
-            {STATUS_LABEL[alert.status as AlertStatus]}
-          </Badge>
+          <SeverityBadge severity={alert.severity} />
+          <AlertStatusBadge status={alert.status} data-testid="alert-status" />
           {alert.retrospective ? <Badge color="gray">Found in late data</Badge> : null}
           {alert.dataGap ? <Badge color="gray">Raised on missing data</Badge> : null}
         </div>

@@ -7,19 +7,13 @@ import {
 } from '@anythingiot/services';
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/cloudflare';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Badge, TableCell, TableRow } from '@tremor/react';
+import { TableCell, TableRow } from '@tremor/react';
 import { z } from 'zod';
 import { blankIsAbsent, cursorParam, dayParam, listPage, listQuery } from '~/server/filters.server';
 import { guard, requireMember } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
-import {
-  type AlertStatus,
-  SEVERITY_COLOR,
-  SEVERITY_LABEL,
-  type Severity,
-  STATUS_COLOR,
-  STATUS_LABEL,
-} from '~/ui/alerts';
+import { AlertStatusBadge, SeverityBadge } from '~/ui/alert-badges';
+import { SEVERITY_LABEL, STATUS_LABEL } from '~/ui/alerts';
 import { DataTable } from '~/ui/data-table';
 import { DayRangeFields, FilterBar, FilterResults, useFilterValue } from '~/ui/filter-bar';
 import { SelectField } from '~/ui/form';
@@ -180,14 +174,10 @@ export default function AlertsCenter() {
                 ) : null}
               </TableCell>
               <TableCell>
-                <Badge color={SEVERITY_COLOR[a.severity as Severity]}>
-                  {SEVERITY_LABEL[a.severity as Severity]}
-                </Badge>
+                <SeverityBadge severity={a.severity} />
               </TableCell>
               <TableCell>
-                <Badge color={STATUS_COLOR[a.status as AlertStatus]}>
-                  {STATUS_LABEL[a.status as AlertStatus]}
-                </Badge>
+                <AlertStatusBadge status={a.status} />
               </TableCell>
               <TableCell>{a.facility ?? '—'}</TableCell>
               <TableCell>

@@ -20,9 +20,8 @@ import {
   type FormFailure,
   formFailure,
   guard,
-  requireIntent,
   requireMember,
-  requireMemberAction,
+  requireMemberIntent,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { invalidInput, zodFieldErrors } from '~/server/validation.server';
@@ -128,9 +127,7 @@ const INTENTS = {
 } as const satisfies Record<string, Action>;
 
 export async function action(args: ActionFunctionArgs) {
-  const member = await requireMemberAction(args, 'api_key.manage');
-  const form = await args.request.formData();
-  const intent = await requireIntent(member, form, INTENTS);
+  const { member, form, intent } = await requireMemberIntent(args, 'api_key.manage', INTENTS);
   const ctx = tenantCtx(member);
   try {
     if (intent === 'create') {

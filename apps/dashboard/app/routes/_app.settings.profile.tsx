@@ -13,9 +13,8 @@ import {
   type FormFailure,
   formFailure,
   guard,
-  requireIntent,
   requireMember,
-  requireMemberAction,
+  requireMemberIntent,
 } from '~/server/guard.server';
 import { Field, FormError, SelectField, Submit } from '~/ui/form';
 
@@ -43,10 +42,8 @@ const INTENTS = {
 } as const satisfies Record<string, Action>;
 
 export async function action(args: ActionFunctionArgs) {
-  const member = await requireMemberAction(args, 'facility.read');
+  const { member, form, intent } = await requireMemberIntent(args, 'facility.read', INTENTS);
   const { principal: user, app } = member;
-  const form = await args.request.formData();
-  const intent = await requireIntent(member, form, INTENTS);
   const ctx = app.accounts();
   const answer = (body: { ok: string } | FormFailure, init?: ResponseInit) =>
     json<ProfileActionData>({ intent, ...body }, init);

@@ -26,9 +26,8 @@ import {
   type FormFailure,
   formFailure,
   guard,
-  requireIntent,
   requireMember,
-  requireMemberAction,
+  requireMemberIntent,
 } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { DataTable } from '~/ui/data-table';
@@ -106,7 +105,6 @@ const INTENTS = {
   'change-role': 'user.manage',
   deactivate: 'user.manage',
 } as const satisfies Record<string, Action>;
-type Intent = keyof typeof INTENTS;
 
 /** What a form on this page answered; `target` says which row's form it was. */
 export type UsersActionData = { intent: string; target: string } & (
@@ -115,10 +113,8 @@ export type UsersActionData = { intent: string; target: string } & (
 );
 
 export async function action(args: ActionFunctionArgs) {
-  const member = await requireMemberAction(args, 'user.read');
+  const { member, form, intent } = await requireMemberIntent(args, 'user.read', INTENTS);
   const { principal, app } = member;
-  const form = await args.request.formData();
-  const intent: Intent = await requireIntent(member, form, INTENTS);
   const ctx = app.accounts();
   const text = (name: string) => String(form.get(name) ?? '');
   const answer = (body: { ok: string; warning?: string } | FormFailure, init?: ResponseInit) =>

@@ -49,14 +49,17 @@ export async function requireMemberAction(
 }
 
 /**
- * The intent a page's form posted (its `intent` field), once the member holds the permission
- * `intents` names for it: an intent the page does not have is 400, a missing permission 403.
+ * The start of an action of a page with several forms: `requireMemberAction` for the page's
+ * `action`, then the form's `intent` field, which must be one of `intents` (400 otherwise) whose
+ * permission the member holds (403 otherwise).
  */
-export async function requireIntent<I extends string>(
-  member: Member,
-  form: FormData,
+export async function requireMemberIntent<I extends string>(
+  args: Args,
+  action: Action,
   intents: Record<I, Action>,
-): Promise<I> {
+): Promise<{ member: Member; form: FormData; intent: I }> {
+  const member = await requireMemberAction(args, action);
+  const form = await args.request.formData();
   const intent = String(form.get('intent') ?? '');
   if (!Object.hasOwn(intents, intent)) {
     throw problemResponse(
@@ -65,7 +68,7 @@ export async function requireIntent<I extends string>(
     );
   }
   await guard(member, () => authorize(member.principal, intents[intent as I]));
-  return intent as I;
+  return { member, form, intent: intent as I };
 }
 
 /** For the signed-out pages' actions (login, sign-up, reset): the CSRF check alone. */
