@@ -7,42 +7,15 @@
 // key (shown once) and revokes it; the audit log shows all of it and downloads as CSV.
 
 import { readFile } from 'node:fs/promises';
-import { scryptHasher } from '@anythingiot/accounts';
-import { newId, RULE_PRESETS, validateAlertRule } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
 import { createDeviceClient } from '@anythingiot/sdk';
-import { createAlertRule, createDevice, createFacility } from '@anythingiot/services';
+import { createDevice, createFacility } from '@anythingiot/services';
 import { expect, type Page, test } from '@playwright/test';
-import { logIn, ownerContext, PASSWORD, signUp, uniqueEmail } from './helpers';
+import { addOperator, logIn, ownerContext, pharmaRule, signUp } from './helpers';
 import { stackInfo } from './stack-info';
 
 const MINUTE = 60_000;
 
 test.use({ viewport: { width: 1280, height: 900 } });
-
-/** The signed-up company, its owner's use-case context, and a way to add an operator. */
-async function company(companyName: string, email: string) {
-  const { ctx, db, tenantId, close } = await ownerContext({ companyName, email }, 'e2e-alerts');
-  /** An operator of this company who sees only `facilityId` (as an accepted invitation makes). */
-  async function addOperator(name: string, facilityId: string) {
-    const userId = newId('user');
-    const operatorEmail = uniqueEmail('operator');
-    await db.insert(schema.users).values({
-      id: userId,
-      email: operatorEmail,
-      name,
-      passwordHash: await scryptHasher().hash(PASSWORD),
-      emailVerifiedAt: new Date(),
-    });
-    const membershipId = newId('membership');
-    await db
-      .insert(schema.memberships)
-      .values({ id: membershipId, tenantId, userId, role: 'operator' });
-    await db.insert(schema.membershipFacilities).values({ tenantId, membershipId, facilityId });
-    return operatorEmail;
-  }
-  return { ctx, addOperator, close };
-}
 
 async function logOut(page: Page) {
   await page.getByRole('button', { name: 'Log out' }).first().click();
@@ -54,10 +27,10 @@ test('an excursion posted through the SDK colours the overview, is acknowledged 
 }) => {
   test.setTimeout(180_000);
   const { email, companyName } = await signUp(page, 'Alerts');
-  const setup = await company(companyName, email);
+  const owner = await ownerContext({ companyName, email }, 'e2e-alerts');
   let operatorEmail: string;
   try {
-    const { ctx } = setup;
+    const { ctx } = owner;
     const berlin = await createFacility({
       ctx,
       input: { name: 'Berlin cold room', type: 'cold_room', timeZone: 'Europe/Berlin' },
@@ -74,18 +47,8 @@ test('an excursion posted through the SDK colours the overview, is acknowledged 
       ctx,
       input: { name: 'Pallet logger', facilityId: chicago.id, expectedIntervalSeconds: 60 },
     });
-    const preset = RULE_PRESETS.find((p) => p.id === 'pharma_refrigerated')!;
-    await createAlertRule({
-      ctx,
-      input: {
-        rule: validateAlertRule({
-          ...preset.rule,
-          scope: { kind: 'device', deviceId: fridge.device.id },
-        }),
-        presetId: preset.id,
-      },
-    });
-    operatorEmail = await setup.addOperator('Olga Operator', berlin.id);
+    await pharmaRule(ctx, fridge.device.id);
+    operatorEmail = await addOperator(owner, 'Olga Operator', berlin.id);
 
     // 24 minutes, one reading a minute: 5 °C, then from 20 minutes ago 11 °C up to now.
     const url = `${stackInfo().apiUrl}/v1/ingest`;
@@ -115,7 +78,7 @@ test('an excursion posted through the SDK colours the overview, is acknowledged 
     ]);
     expect(shelfSent.accepted).toBe(2);
   } finally {
-    await setup.close();
+    await owner.close();
   }
 
   // The overview: Berlin red with its alert, Chicago green, each with its temperature.

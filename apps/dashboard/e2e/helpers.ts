@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { parseKeyring } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
+import { scryptHasher } from '@anythingiot/accounts';
+import { newId, parseKeyring, RULE_PRESETS, validateAlertRule } from '@anythingiot/core';
+import { type Database, schema } from '@anythingiot/db';
 import { createNodeDb } from '@anythingiot/db/node';
-import type { TenantCtx } from '@anythingiot/services';
+import { createAlertRule, type TenantCtx } from '@anythingiot/services';
 import { expect, type Page } from '@playwright/test';
 import { eq } from 'drizzle-orm';
 import { stackInfo } from './stack-info';
@@ -99,4 +100,43 @@ export async function ownerContext(company: Company, requestId: string) {
     },
   };
   return { ctx, db: handle.db, tenantId: tenant.id, close: () => handle.close() };
+}
+
+/**
+ * An operator of the owner's company who sees only `facilityId` (as an accepted invitation
+ * makes), logging in with PASSWORD; returns the address.
+ */
+export async function addOperator(
+  owner: { db: Database; tenantId: string },
+  name: string,
+  facilityId: string,
+): Promise<string> {
+  const { db, tenantId } = owner;
+  const userId = newId('user');
+  const email = uniqueEmail('operator');
+  await db.insert(schema.users).values({
+    id: userId,
+    email,
+    name,
+    passwordHash: await scryptHasher().hash(PASSWORD),
+    emailVerifiedAt: new Date(),
+  });
+  const membershipId = newId('membership');
+  await db
+    .insert(schema.memberships)
+    .values({ id: membershipId, tenantId, userId, role: 'operator' });
+  await db.insert(schema.membershipFacilities).values({ tenantId, membershipId, facilityId });
+  return email;
+}
+
+/** The pharma 2–8 °C preset (15 min, critical) as the device's own rule, through the use case. */
+export async function pharmaRule(ctx: TenantCtx, deviceId: string) {
+  const preset = RULE_PRESETS.find((p) => p.id === 'pharma_refrigerated')!;
+  return createAlertRule({
+    ctx,
+    input: {
+      rule: validateAlertRule({ ...preset.rule, scope: { kind: 'device', deviceId } }),
+      presetId: preset.id,
+    },
+  });
 }

@@ -6,13 +6,11 @@
 // for them, and after a lost connection the page catches up with what happened meanwhile.
 
 import { randomBytes } from 'node:crypto';
-import { scryptHasher } from '@anythingiot/accounts';
-import { API_KEY_SCOPES, newId, RULE_PRESETS, validateAlertRule } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
+import { API_KEY_SCOPES } from '@anythingiot/core';
 import { createDeviceClient } from '@anythingiot/sdk';
-import { createAlertRule, createApiKey, createDevice, createFacility } from '@anythingiot/services';
+import { createApiKey, createDevice, createFacility } from '@anythingiot/services';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { logIn, ownerContext, PASSWORD, signUp, uniqueEmail } from './helpers';
+import { addOperator, logIn, ownerContext, pharmaRule, signUp } from './helpers';
 import { stackInfo } from './stack-info';
 
 const MINUTE = 60_000;
@@ -25,7 +23,8 @@ type Frame = Record<string, unknown> & { type?: string; deviceId?: string };
 /** A company with two facilities, a device in each, and an operator who sees only the first. */
 async function liveCompany(page: Page, label: string) {
   const company = await signUp(page, label);
-  const { ctx, db, tenantId, close } = await ownerContext(company, `e2e-live-${label}`);
+  const owner = await ownerContext(company, `e2e-live-${label}`);
+  const { ctx, tenantId } = owner;
   try {
     const berlin = await createFacility({
       ctx,
@@ -43,34 +42,8 @@ async function liveCompany(page: Page, label: string) {
       ctx,
       input: { name: 'Depot freezer', facilityId: hamburg.id, expectedIntervalSeconds: 60 },
     });
-    const preset = RULE_PRESETS.find((p) => p.id === 'pharma_refrigerated')!;
-    await createAlertRule({
-      ctx,
-      input: {
-        rule: validateAlertRule({
-          ...preset.rule,
-          scope: { kind: 'device', deviceId: fridge.device.id },
-        }),
-        presetId: preset.id,
-      },
-    });
-    // An operator of this company who sees only Berlin (as an accepted invitation makes).
-    const userId = newId('user');
-    const operatorEmail = uniqueEmail('live-operator');
-    await db.insert(schema.users).values({
-      id: userId,
-      email: operatorEmail,
-      name: 'Olga Operator',
-      passwordHash: await scryptHasher().hash(PASSWORD),
-      emailVerifiedAt: new Date(),
-    });
-    const membershipId = newId('membership');
-    await db
-      .insert(schema.memberships)
-      .values({ id: membershipId, tenantId, userId, role: 'operator' });
-    await db
-      .insert(schema.membershipFacilities)
-      .values({ tenantId, membershipId, facilityId: berlin.id });
+    await pharmaRule(ctx, fridge.device.id);
+    const operatorEmail = await addOperator(owner, 'Olga Operator', berlin.id);
 
     const url = `${stackInfo().apiUrl}/v1/ingest`;
     const device = (d: typeof fridge) => {
@@ -98,7 +71,7 @@ async function liveCompany(page: Page, label: string) {
       freezer: device(freezer),
     };
   } finally {
-    await close();
+    await owner.close();
   }
 }
 
