@@ -179,6 +179,11 @@ test('the device page shows a day of readings with thresholds and the excursion;
   await page.getByText('Revoke Vaccine fridge 1…').click();
   await page.getByRole('button', { name: 'Yes, revoke this device' }).click();
   await expect(page.getByTestId('device-state')).toHaveText('Revoked');
-  await expect(page.getByText('This device is revoked')).toBeVisible();
+  await expect(
+    page.getByText('This device is revoked: it can no longer post readings.'),
+  ).toBeVisible();
+  await expect(
+    page.getByText('This device is revoked: it can no longer receive commands.'),
+  ).toBeVisible();
   await expect(page.getByRole('button', { name: 'Rotate secret' })).toHaveCount(0);
 });
