@@ -38,6 +38,7 @@ import {
 } from '@remix-run/react';
 import { AreaChart, Badge, Card, type CustomTooltipProps } from '@tremor/react';
 import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
+import { commandFormData, deviceCommands, sendDeviceCommand } from '~/server/commands.server';
 import {
   type HistoryQuery,
   parseHistoryQuery,
@@ -51,7 +52,6 @@ import {
   requireMember,
   requireMemberAction,
 } from '~/server/guard.server';
-import { commandFormData, deviceCommands, sendDeviceCommand } from '~/server/commands.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '~/ui/alerts';
 import {
