@@ -5,7 +5,6 @@
 // the api's expiry job) and shows so; a facility command reaches every active device after the
 // member confirms how many.
 
-import { randomBytes } from 'node:crypto';
 import type { DeliveredCommand } from '@anythingiot/core';
 import {
   connectDeviceChannel,
@@ -15,15 +14,13 @@ import {
   type WebSocketConstructor,
 } from '@anythingiot/sdk';
 import { createDevice, createFacility, revokeDevice } from '@anythingiot/services';
-import { expect, type Page, type Route, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { ownerContext, signUp } from './helpers';
+import { type Frame, markDocument, roomFrames, subscribed, withReadsHeld } from './live-helpers';
 import { stackInfo } from './stack-info';
 
 test.use({ viewport: { width: 1280, height: 900 } });
-
-const ROOM = /\/parties\/tenant\//;
-type Frame = Record<string, unknown> & { type?: string };
 
 /** A company with a facility of two fridges (and a revoked one) whose devices this test runs. */
 async function commandCompany(page: Page, label: string) {
@@ -83,53 +80,10 @@ function device(registered: { device: { id: string }; secret: string }) {
   };
 }
 
-/** The tenant room's frames this page receives, parsed. */
-function roomFrames(page: Page): Frame[] {
-  const frames: Frame[] = [];
-  page.on('websocket', (ws) => {
-    if (!ROOM.test(ws.url())) return;
-    ws.on('framereceived', ({ payload }) => frames.push(JSON.parse(String(payload)) as Frame));
-  });
-  return frames;
-}
-
-/** Proves no document was loaded after this point: the marker would be gone. */
-async function markDocument(page: Page) {
-  const marker = randomBytes(4).toString('hex');
-  await page.evaluate((m) => {
-    (window as unknown as { commandsMarker: string }).commandsMarker = m;
-  }, marker);
-  return async () =>
-    expect(
-      await page.evaluate(() => (window as unknown as { commandsMarker?: string }).commandsMarker),
-      'the page was not reloaded',
-    ).toBe(marker);
-}
-
-/** Holds the page's data requests (loader re-reads) back: what changes meanwhile came live. */
-async function withReadsHeld(page: Page, during: () => Promise<void>) {
-  const held: (() => void)[] = [];
-  const hold = async (route: Route) => {
-    await new Promise<void>((release) => held.push(release));
-    await route.continue().catch(() => {});
-  };
-  await page.route(/[?&]_data=/, hold);
-  try {
-    await during();
-  } finally {
-    await page.unroute(/[?&]_data=/, hold);
-    for (const release of held) release();
-  }
-}
-
 /** The page is connected and subscribed to `deviceId` (what is published next reaches it). */
 async function liveFor(page: Page, frames: Frame[], covers: (f: Frame) => boolean) {
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'live');
-  await expect
-    .poll(() => frames.some((f) => f.type === 'subscribed' && covers(f)), {
-      message: 'the room confirmed the subscription',
-    })
-    .toBe(true);
+  await subscribed(frames, covers);
 }
 
 const statusFrames = (frames: Frame[], commandId: string) =>

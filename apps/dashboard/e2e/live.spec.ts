@@ -5,20 +5,24 @@
 // operator limited to one facility never receives another facility's frames even when asking
 // for them, and after a lost connection the page catches up with what happened meanwhile.
 
-import { randomBytes } from 'node:crypto';
 import { API_KEY_SCOPES } from '@anythingiot/core';
 import { createDeviceClient } from '@anythingiot/sdk';
 import { createApiKey, createDevice, createFacility } from '@anythingiot/services';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { addOperator, logIn, ownerContext, pharmaRule, signUp } from './helpers';
+import {
+  type Frame,
+  markDocument,
+  ROOM,
+  roomFrames,
+  subscribed,
+  withReadsHeld,
+} from './live-helpers';
 import { stackInfo } from './stack-info';
 
 const MINUTE = 60_000;
-const ROOM = /\/parties\/tenant\//;
 
 test.use({ viewport: { width: 1280, height: 900 } });
-
-type Frame = Record<string, unknown> & { type?: string; deviceId?: string };
 
 /** A company with two facilities, a device in each, and an operator who sees only the first. */
 async function liveCompany(page: Page, label: string) {
@@ -75,62 +79,11 @@ async function liveCompany(page: Page, label: string) {
   }
 }
 
-/** The tenant room's frames this page receives, parsed. */
-function roomFrames(page: Page): Frame[] {
-  const frames: Frame[] = [];
-  page.on('websocket', (ws) => {
-    if (!ROOM.test(ws.url())) return;
-    ws.on('framereceived', ({ payload }) => frames.push(JSON.parse(String(payload)) as Frame));
-  });
-  return frames;
-}
-
-/** Proves no document was loaded after this point: the marker would be gone. */
-async function markDocument(page: Page) {
-  const marker = randomBytes(4).toString('hex');
-  await page.evaluate((m) => {
-    (window as unknown as { liveMarker: string }).liveMarker = m;
-  }, marker);
-  return async () =>
-    expect(
-      await page.evaluate(() => (window as unknown as { liveMarker?: string }).liveMarker),
-      'the page was not reloaded',
-    ).toBe(marker);
-}
-
-/**
- * Holds the page's data requests (Remix loader re-reads) back while `during` runs: what
- * changes on screen meanwhile came over the socket.
- */
-async function withReadsHeld(page: Page, during: () => Promise<void>) {
-  const held: (() => Promise<void>)[] = [];
-  const hold = async (route: import('@playwright/test').Route) => {
-    await new Promise<void>((release) => held.push(async () => release()));
-    await route.continue().catch(() => {});
-  };
-  await page.route(/[?&]_data=/, hold);
-  try {
-    await during();
-  } finally {
-    await page.unroute(/[?&]_data=/, hold);
-    for (const release of held) await release();
-  }
-}
-
 const liveStatus = (page: Page) => page.getByTestId('live-status');
 
 /** The indicator says `words` (screen readers hear "Live updates: " before them). */
 async function indicatorSays(page: Page, words: string, timeout?: number) {
   await expect(liveStatus(page)).toHaveText(`Live updates: ${words}`, { timeout });
-}
-
-/** Waits for the room to confirm a subscription (so what is posted next is delivered). */
-async function subscribed(frames: Frame[], covers: (f: Frame) => boolean) {
-  await expect
-    .poll(() => frames.some((f) => f.type === 'subscribed' && covers(f)), {
-      message: 'the room confirmed the subscription',
-    })
-    .toBe(true);
 }
 
 test('a posted reading appears on the facility and device pages without a reload, over the socket', async ({
