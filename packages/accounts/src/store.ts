@@ -1,4 +1,11 @@
-import { type Actor, DomainError, isFacilityLimited, newId, type Role } from '@anythingiot/core';
+import {
+  type Actor,
+  assertMembershipChange,
+  DomainError,
+  isFacilityLimited,
+  newId,
+  type Role,
+} from '@anythingiot/core';
 import { appendAudit, type Database, type Executor, schema } from '@anythingiot/db';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AccountsContext } from './deps.js';
@@ -81,22 +88,48 @@ export async function activeTenantIds(exec: Executor, userId: string): Promise<s
 }
 
 /**
- * Locks the tenant's active owner rows and counts them, so two owners demoting each other at
- * the same time cannot both see "two owners" and leave none.
+ * Locks what a change to a membership depends on — the tenant's active owner rows (so two
+ * owners demoting each other at once cannot both see "two owners" and leave none) and the
+ * target membership itself — then applies core's membership rules. Answers the target row, or
+ * NOT_FOUND for a membership that is not active in the actor's tenant.
  */
-export async function lockActiveOwners(tx: Tx, tenantId: string): Promise<number> {
-  const rows = await tx
+export async function lockMembershipChange(
+  tx: Tx,
+  actor: { tenantId: string; userId: string; role: Role },
+  membershipId: string,
+  to: Role | null,
+): Promise<typeof memberships.$inferSelect> {
+  const owners = await tx
     .select({ id: memberships.id })
     .from(memberships)
     .where(
       and(
-        eq(memberships.tenantId, tenantId),
+        eq(memberships.tenantId, actor.tenantId),
         eq(memberships.role, 'owner'),
         isNull(memberships.deactivatedAt),
       ),
     )
     .for('update');
-  return rows.length;
+  const [target] = await tx
+    .select()
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.tenantId, actor.tenantId),
+        eq(memberships.id, membershipId),
+        isNull(memberships.deactivatedAt),
+      ),
+    )
+    .for('update');
+  if (!target) throw notFound('Member');
+  assertMembershipChange({
+    actor: actor.role,
+    self: target.userId === actor.userId,
+    from: target.role,
+    to,
+    activeOwners: owners.length,
+  });
+  return target;
 }
 
 /**

@@ -1,13 +1,12 @@
-import { assertMembershipChange, authorize, DomainError, RoleSchema } from '@anythingiot/core';
+import { authorize, DomainError, RoleSchema } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
 import {
   audit,
-  lockActiveOwners,
+  lockMembershipChange,
   membershipFacilityIds,
-  notFound,
   setMembershipFacilities,
   unknownFacilityErrors,
   userActor,
@@ -52,26 +51,7 @@ export async function changeRole({
   const facilityIds = [...new Set(data.facilityIds)].sort();
 
   return db.transaction(async (tx) => {
-    const activeOwners = await lockActiveOwners(tx, tenantId);
-    const [target] = await tx
-      .select()
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.tenantId, tenantId),
-          eq(memberships.id, data.membershipId),
-          isNull(memberships.deactivatedAt),
-        ),
-      )
-      .for('update');
-    if (!target) throw notFound('Member');
-    assertMembershipChange({
-      actor: principal.role,
-      self: target.userId === principal.userId,
-      from: target.role,
-      to: data.role,
-      activeOwners,
-    });
+    const target = await lockMembershipChange(tx, principal, data.membershipId, data.role);
     const before = {
       role: target.role,
       facilityIds: await membershipFacilityIds(tx, tenantId, target.id),

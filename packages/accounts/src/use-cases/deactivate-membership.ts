@@ -1,9 +1,9 @@
-import { assertMembershipChange, authorize } from '@anythingiot/core';
+import { authorize } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
-import { audit, lockActiveOwners, notFound, userActor } from '../store.js';
+import { audit, lockMembershipChange, userActor } from '../store.js';
 import { parseInput } from '../validation.js';
 import type { Principal } from './authenticate.js';
 
@@ -35,26 +35,7 @@ export async function deactivateMembership({
   if (!self) authorize(principal, 'user.manage');
   const tenantId = principal.tenantId;
   return ctx.deps.db.transaction(async (tx) => {
-    const activeOwners = await lockActiveOwners(tx, tenantId);
-    const [target] = await tx
-      .select()
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.tenantId, tenantId),
-          eq(memberships.id, data.membershipId),
-          isNull(memberships.deactivatedAt),
-        ),
-      )
-      .for('update');
-    if (!target) throw notFound('Member');
-    assertMembershipChange({
-      actor: principal.role,
-      self: target.userId === principal.userId,
-      from: target.role,
-      to: null,
-      activeOwners,
-    });
+    const target = await lockMembershipChange(tx, principal, data.membershipId, null);
     const at = ctx.deps.now();
     await tx
       .update(memberships)
