@@ -105,3 +105,80 @@ describe('API keys', () => {
     expect((await call(t.app, self.key, 'GET', '/v1/api-keys')).status).toBe(401);
   });
 });
+
+describe('API keys minted by keys (a child may not outlive its parent)', () => {
+  const weekFromNow = () => new Date(Date.now() + 7 * 86_400_000);
+  async function weekKey() {
+    const parent = await seedApiKey(t.db, tenant.tenantId);
+    const expiresAt = weekFromNow();
+    await t.db.handle.db.$client.query('update api_keys set expires_at = $2 where id = $1', [
+      parent.id,
+      expiresAt,
+    ]);
+    return { ...parent, expiresAt };
+  }
+  async function mint(key: string, body: Record<string, unknown> = {}) {
+    const res = await call(t.app, key, 'POST', '/v1/api-keys', {
+      name: 'minted',
+      scopes: ['devices:read', 'api_keys:write'],
+      ...body,
+    });
+    expect(res.status).toBe(201);
+    return res.json();
+  }
+
+  it('a 7-day key asking for a non-expiring key gets one that expires with it, recorded as its child', async () => {
+    const parent = await weekKey();
+    const child = await mint(parent.key);
+    expect(child.expiresAt).toBe(parent.expiresAt.toISOString());
+    expect(child.createdByKeyId).toBe(parent.id);
+    const later = new Date(parent.expiresAt.getTime() + 86_400_000).toISOString();
+    expect((await mint(parent.key, { expiresAt: later })).expiresAt).toBe(
+      parent.expiresAt.toISOString(),
+    );
+    // An earlier expiry than the parent's is kept as asked.
+    const sooner = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await mint(parent.key, { expiresAt: sooner })).expiresAt).toBe(sooner);
+  });
+
+  it('a key that never expires mints children that need not expire either, still recorded as its own', async () => {
+    const res = await call(t.app, tenant.key, 'POST', '/v1/api-keys', {
+      name: 'root-made',
+      scopes: ['devices:read'],
+    });
+    // tenant.key is a key too: it never expires, so neither does its child.
+    const created = await res.json();
+    expect(created.expiresAt).toBeNull();
+    expect(created.createdByKeyId).not.toBeNull();
+  });
+
+  it('revoking a parent revokes its children and grandchildren at once, each audited', async () => {
+    const parent = await weekKey();
+    const child = await mint(parent.key);
+    const grandchild = await mint(child.key);
+    const sibling = await seedApiKey(t.db, tenant.tenantId);
+    for (const k of [child, grandchild]) {
+      expect((await call(t.app, k.key, 'GET', '/v1/devices')).status).toBe(200);
+    }
+    const res = await call(t.app, tenant.key, 'POST', `/v1/api-keys/${parent.id}/revoke`);
+    expect(res.status).toBe(200);
+    for (const k of [parent, child, grandchild]) {
+      expect((await call(t.app, k.key, 'GET', '/v1/devices')).status).toBe(401);
+    }
+    expect((await call(t.app, sibling.key, 'GET', '/v1/devices')).status).toBe(200);
+
+    const audit = await listAudit(t.db.handle.db, tenant.tenantId);
+    for (const k of [child, grandchild]) {
+      expect(
+        audit.find((e) => e.target.id === k.id && e.action === 'api_key.revoke'),
+      ).toMatchObject({
+        actor: { type: 'apiKey' },
+        after: { revokedWith: parent.id },
+        reason: `revoked with its parent key ${parent.id}`,
+      });
+    }
+    // Revoking a child that went with its parent is a conflict, not a second entry.
+    const again = await call(t.app, tenant.key, 'POST', `/v1/api-keys/${child.id}/revoke`);
+    expect(again.status).toBe(409);
+  });
+});

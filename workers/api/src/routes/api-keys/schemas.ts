@@ -9,6 +9,10 @@ export const ApiKeySchema = z
     prefix: z.string().openapi({ description: 'The first part of the key, to tell keys apart' }),
     scopes: z.array(z.enum(API_KEY_SCOPES)),
     createdBy: z.string().nullable(),
+    createdByKeyId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The key that created this one; revoking it revokes this one too' }),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable().openapi({ description: 'Updated at most once a minute' }),
     expiresAt: z.string().nullable(),
@@ -35,6 +39,7 @@ export function presentApiKey(k: ApiKeyInfo): z.infer<typeof ApiKeySchema> {
     prefix: k.prefix,
     scopes: k.scopes,
     createdBy: k.createdBy,
+    createdByKeyId: k.createdByKeyId,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: iso(k.lastUsedAt),
     expiresAt: iso(k.expiresAt),

@@ -1,0 +1,3 @@
+ALTER TABLE "api_keys" ADD COLUMN "created_by_key_id" text;--> statement-breakpoint
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_created_by_key_fk" FOREIGN KEY ("tenant_id","created_by_key_id") REFERENCES "public"."api_keys"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "api_keys_tenant_id_created_by_key_id_idx" ON "api_keys" USING btree ("tenant_id","created_by_key_id");
