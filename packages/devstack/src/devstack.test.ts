@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type DevstackPorts, startDevstack } from './devstack.js';
+import { DEFAULT_PORTS, type DevstackPorts, startDevstack } from './devstack.js';
 import { startNeonProxy } from './neon-proxy/index.js';
 import { PortInUseError } from './net/listen.js';
 import { assertPortFree, freePort } from './postgres/index.js';
@@ -34,12 +34,14 @@ async function freePorts(): Promise<DevstackPorts> {
 
 describe('startDevstack', () => {
   it.each([
-    ['postgres', 'Postgres'],
-    ['redis', 'Upstash Redis emulator'],
-    ['catcher', 'Mail/SMS/webhook catcher'],
+    ['postgres', 'embedded Postgres', 'DEVSTACK_POSTGRES_PORT'],
+    ['neonProxy', 'Neon WebSocket proxy', 'DEVSTACK_NEON_PROXY_PORT'],
+    ['redis', 'Upstash Redis emulator', 'DEVSTACK_REDIS_PORT'],
+    ['qstash', 'QStash emulator', 'DEVSTACK_QSTASH_PORT'],
+    ['catcher', 'mail/SMS/webhook catcher', 'DEVSTACK_CATCHER_PORT'],
   ] as const)(
-    'a taken %s port is named clearly and nothing is left running',
-    async (key, service) => {
+    'a taken %s port is one sentence naming the service, the port and its variable; nothing is left running',
+    async (key, service, variable) => {
       const ports = await freePorts();
       let blocker: Server | undefined;
       try {
@@ -51,7 +53,10 @@ describe('startDevstack', () => {
           ports,
         });
         await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
-        await expect(attempt).rejects.toThrow(`${service}: port ${ports[key]} is already in use`);
+        await expect(attempt).rejects.toThrow(
+          `The ${service} could not listen on 127.0.0.1:${ports[key]}: the port is in use. ` +
+            `Set ${variable} to another port.`,
+        );
       } finally {
         await new Promise((resolve) => blocker?.close(resolve));
       }
@@ -60,6 +65,10 @@ describe('startDevstack', () => {
         await expect(assertPortFree(port, 'x')).resolves.toBeUndefined();
     },
   );
+
+  it("has default ports below Linux's ephemeral range (32768–60999)", () => {
+    for (const port of Object.values(DEFAULT_PORTS)) expect(port).toBeLessThan(32768);
+  });
 });
 
 describe('Neon WebSocket proxy', () => {

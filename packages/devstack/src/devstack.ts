@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type RunningCatcher, startCatcher } from './catcher/index.js';
 import { type RunningNeonProxy, startNeonProxy } from './neon-proxy/index.js';
+import { PortInUseError } from './net/listen.js';
 import { freePort, type RunningPostgres, startPostgres } from './postgres/index.js';
 import { type RunningQStash, startQStashEmulator } from './qstash/index.js';
 import { type RunningRedis, startRedisEmulator } from './redis/index.js';
@@ -14,13 +15,29 @@ export type DevstackPorts = {
   catcher: number;
 };
 
+/**
+ * Defaults sit below Linux's ephemeral range (32768–60999): a port in that range can be held by
+ * any outgoing connection on a busy machine, and a default must not fail by chance. A taken
+ * port is not retried elsewhere: clients keep the address, so it fails with a sentence instead.
+ */
 export const DEFAULT_PORTS: DevstackPorts = {
-  postgres: 54329,
-  neonProxy: 54330,
+  postgres: 15432,
+  neonProxy: 15433,
   redis: 8079,
   qstash: 8080,
   catcher: 8025,
 };
+
+/** The variable that sets each port under `npm run dev` (named in a taken port's message). */
+export const PORT_ENV = {
+  postgres: 'DEVSTACK_POSTGRES_PORT',
+  neonProxy: 'DEVSTACK_NEON_PROXY_PORT',
+  redis: 'DEVSTACK_REDIS_PORT',
+  qstash: 'DEVSTACK_QSTASH_PORT',
+  catcher: 'DEVSTACK_CATCHER_PORT',
+  api: 'DEVSTACK_API_PORT',
+  dashboard: 'DEVSTACK_DASHBOARD_PORT',
+} as const;
 
 export type DevstackOptions = {
   /** Postgres cluster directory. */
@@ -111,19 +128,25 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
   };
 
   try {
-    const postgres = await startPostgres({
-      dataDir: options.dataDir,
-      port: ports.postgres || (await freePort()),
-      password: secrets.postgresPassword,
-      persistent: options.persistent,
-      fast: options.fast ?? false,
-      onLog: options.log,
-    });
+    const postgres = await named(
+      'postgres',
+      startPostgres({
+        dataDir: options.dataDir,
+        port: ports.postgres || (await freePort()),
+        password: secrets.postgresPassword,
+        persistent: options.persistent,
+        fast: options.fast ?? false,
+        onLog: options.log,
+      }),
+    );
     started.push(postgres);
     await postgres.ensureDatabase(database);
     await postgres.ensureDatabase(EMULATOR_DATABASE);
 
-    const neonProxy = await startNeonProxy({ port: ports.neonProxy, postgresPort: postgres.port });
+    const neonProxy = await named(
+      'neonProxy',
+      startNeonProxy({ port: ports.neonProxy, postgresPort: postgres.port }),
+    );
     started.push({ stop: () => neonProxy.close() });
 
     // The emulators are independent of each other: start them together.
@@ -131,21 +154,28 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
       started.push({ stop: () => service.close() });
       return service;
     };
-    const redisStart = startRedisEmulator({ port: ports.redis, token: secrets.redisToken }).then(
-      track,
-    );
-    const qstashStart = startQStashEmulator({
-      port: ports.qstash,
-      token: secrets.qstashToken,
-      currentSigningKey: secrets.qstashCurrentSigningKey,
-      nextSigningKey: secrets.qstashNextSigningKey,
-      databaseUrl: postgres.url(EMULATOR_DATABASE),
-    }).then(track);
-    const catcherStart = startCatcher({
-      port: ports.catcher,
-      resendApiKey: secrets.resendApiKey,
-      smsToken: secrets.smsToken,
-    }).then(track);
+    const redisStart = named(
+      'redis',
+      startRedisEmulator({ port: ports.redis, token: secrets.redisToken }),
+    ).then(track);
+    const qstashStart = named(
+      'qstash',
+      startQStashEmulator({
+        port: ports.qstash,
+        token: secrets.qstashToken,
+        currentSigningKey: secrets.qstashCurrentSigningKey,
+        nextSigningKey: secrets.qstashNextSigningKey,
+        databaseUrl: postgres.url(EMULATOR_DATABASE),
+      }),
+    ).then(track);
+    const catcherStart = named(
+      'catcher',
+      startCatcher({
+        port: ports.catcher,
+        resendApiKey: secrets.resendApiKey,
+        smsToken: secrets.smsToken,
+      }),
+    ).then(track);
     // Let every start settle first, so on a failure each service that did start is tracked
     // (and stopped below); then take the results, or the first error.
     await Promise.allSettled([redisStart, qstashStart, catcherStart]);
@@ -170,6 +200,13 @@ export async function startDevstack(options: DevstackOptions): Promise<Devstack>
     await stopAll();
     throw err;
   }
+}
+
+/** A taken port's error names the variable that moves it (the services cannot know it). */
+function named<T>(key: keyof DevstackPorts, start: Promise<T>): Promise<T> {
+  return start.catch((err: unknown) => {
+    throw err instanceof PortInUseError ? err.withPortEnv(PORT_ENV[key]) : err;
+  });
 }
 
 /** The api Worker's environment for this stack, under the production variable names. */

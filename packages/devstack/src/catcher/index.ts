@@ -50,7 +50,7 @@ export async function startCatcher({
   if (smsToken === '') throw new Error('catcher: smsToken must be non-empty when given.');
   const store = createStore();
   const catcher = createCatcherServer({ resendApiKey, smsToken, store });
-  const bound = await listen(catcher.server, { host, port, name: 'Mail/SMS/webhook catcher' });
+  const bound = await listen(catcher.server, { host, port, name: 'mail/SMS/webhook catcher' });
   return {
     url: `http://${dialHost(host)}:${bound}`,
     port: bound,

@@ -7,6 +7,7 @@ import {
   DEFAULT_PORTS,
   type Devstack,
   type DevstackSecrets,
+  PORT_ENV,
   randomSecrets,
   startDevstack,
 } from '../devstack.js';
@@ -28,13 +29,13 @@ const DASHBOARD_DIR = `${ROOT}apps/dashboard`;
 const DATA_DIR = process.env.DEVSTACK_DATA_DIR ?? `${ROOT}.data`;
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
-  api: port('DEVSTACK_API_PORT', 8787),
-  dashboard: port('DEVSTACK_DASHBOARD_PORT', 5173),
-  postgres: port('DEVSTACK_POSTGRES_PORT', DEFAULT_PORTS.postgres),
-  neonProxy: port('DEVSTACK_NEON_PROXY_PORT', DEFAULT_PORTS.neonProxy),
-  redis: port('DEVSTACK_REDIS_PORT', DEFAULT_PORTS.redis),
-  qstash: port('DEVSTACK_QSTASH_PORT', DEFAULT_PORTS.qstash),
-  catcher: port('DEVSTACK_CATCHER_PORT', DEFAULT_PORTS.catcher),
+  api: port(PORT_ENV.api, 8787),
+  dashboard: port(PORT_ENV.dashboard, 5173),
+  postgres: port(PORT_ENV.postgres, DEFAULT_PORTS.postgres),
+  neonProxy: port(PORT_ENV.neonProxy, DEFAULT_PORTS.neonProxy),
+  redis: port(PORT_ENV.redis, DEFAULT_PORTS.redis),
+  qstash: port(PORT_ENV.qstash, DEFAULT_PORTS.qstash),
+  catcher: port(PORT_ENV.catcher, DEFAULT_PORTS.catcher),
 };
 
 // The demo tenant and its simulated devices; DEVSTACK_DEMO=false starts an empty stack.
@@ -85,6 +86,8 @@ try {
   worker = await startWranglerDev({
     cwd: ROOT,
     port: PORTS.api,
+    name: 'api Worker (wrangler dev)',
+    portEnv: PORT_ENV.api,
     env,
     envFile: `${DATA_DIR}/worker.env`,
     onOutput: (line) => {

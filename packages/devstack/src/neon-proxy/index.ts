@@ -45,7 +45,17 @@ export async function startNeonProxy(options: NeonProxyOptions): Promise<Running
     }
     res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
   });
-  const wss = new WebSocketServer({ server: http, path: '/v1', perMessageDeflate: false });
+  // noServer, with the upgrade routed here: attached through `{ server }`, ws re-emits the http
+  // server's 'error' on the WebSocketServer, where nobody listens, so a taken port killed the
+  // process with an unhandled EADDRINUSE before listen() could turn it into a PortInUseError.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  http.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://proxy').pathname !== '/v1') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
 
   wss.on('connection', (ws, req) => {
     const address = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';

@@ -47,7 +47,7 @@ const PG_HBA = 'host all all 127.0.0.1/32 password\nhost all all ::1/128 passwor
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const { dataDir, port, user = 'postgres', password = 'postgres', persistent = true } = options;
   const isRoot = userInfo().uid === 0;
-  await assertPortFree(port, 'Postgres');
+  await assertPortFree(port, 'embedded Postgres');
   await mkdir(dataDir, { recursive: true });
   if (isRoot) await prepareForRoot(dataDir);
   await stopOrphan(dataDir);
@@ -121,12 +121,14 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
 }
 
 /** Fails fast with a clear message instead of Postgres' "could not bind" buried in a log. */
-export function assertPortFree(port: number, service: string) {
+export function assertPortFree(port: number, service: string, portEnv?: string) {
   if (port === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new PortInUseError(service, port) : err),
+      reject(
+        err.code === 'EADDRINUSE' ? new PortInUseError(service, port, '127.0.0.1', portEnv) : err,
+      ),
     );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });

@@ -21,7 +21,7 @@ export type DashboardDevOptions = {
  * tests run.
  */
 export async function startDashboardDev(options: DashboardDevOptions): Promise<RunningWorker> {
-  await assertPortFree(options.port, 'dashboard (remix vite:dev)');
+  await assertPortFree(options.port, 'dashboard (remix vite:dev)', 'DEVSTACK_DASHBOARD_PORT');
   await writeFile(options.envFile, toDotenv(options.env), { mode: 0o600 });
   const remixCli = join(
     dirname(

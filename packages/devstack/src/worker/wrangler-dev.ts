@@ -9,6 +9,10 @@ export type WranglerDevOptions = {
   cwd: string;
   configPath?: string;
   port: number;
+  /** Who is starting, for a taken port's message, e.g. "api Worker (wrangler dev)". */
+  name?: string;
+  /** The variable that sets `port`, named in a taken port's message. */
+  portEnv?: string;
   /** Worker vars/secrets; written to `envFile` (never to the command line, where ps shows them). */
   env: Record<string, string>;
   envFile: string;
@@ -24,7 +28,7 @@ const READY = /Ready on (http:\/\/\S+)/;
  * and resolves once it answers. Output is passed to `onOutput` line by line.
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<RunningWorker> {
-  await assertPortFree(options.port, 'api Worker (wrangler dev)');
+  await assertPortFree(options.port, options.name ?? 'Worker (wrangler dev)', options.portEnv);
   await writeFile(options.envFile, toDotenv(options.env), { mode: 0o600 });
   const wranglerBin = join(
     dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
