@@ -69,8 +69,8 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'realtime',
-          root: 'workers/realtime',
+          name: 'rooms',
+          root: 'packages/rooms',
           include: ['test/**/*.test.ts'],
           globalSetup: ['../../packages/devstack/src/testing/global-setup.ts'],
           testTimeout: 60_000,

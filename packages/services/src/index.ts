@@ -84,6 +84,5 @@ export { updateFacility } from './facilities/update-facility.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { issueRoomToken, type RoomTicket, tenantRoomPath } from './live/issue-room-token.js';
-export { type RoomNamespace, roomPublisher } from './live/room-publisher.js';
 export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
 export { getTenantPreferences } from './tenant/get-preferences.js';

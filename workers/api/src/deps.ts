@@ -1,5 +1,6 @@
 import type { Keyring, LivePublisher, NotificationChannels } from '@anythingiot/core';
 import type { Database, DbHandle, SqlOverHttp } from '@anythingiot/db';
+import type { DeviceDownlink } from '@anythingiot/services';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 
@@ -53,9 +54,6 @@ export type AppDeps = {
    */
   alerts: { offlineFactor: number };
 };
-
-/** Wakes a device's room to deliver its due commands (no-op when the device is not connected). */
-export type DeviceDownlink = { deliver(deviceId: string): Promise<void> };
 
 /** Per-request values handlers read from `c.var`. */
 export type AppVariables = {

@@ -1,15 +1,20 @@
 import { roomTokenKey } from '@anythingiot/core';
+import { DeviceRoomServer, routeRooms } from '@anythingiot/rooms';
 import type { ExecutionContext } from 'hono';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { parseWorkerEnv } from './env.js';
-import { admitDevice } from './rooms/device-admission.js';
-import { routeRooms } from './rooms.js';
+import { connectAuthenticator, deviceRoomPorts } from './room-ports.js';
 import { workerDeps } from './worker-deps.js';
 
-// The room Durable Objects live in this Worker (wrangler.toml binds them by class name).
-export { TenantRoom } from '@anythingiot/realtime';
-export { DeviceRoom } from './rooms/device-room.js';
+// The room Durable Objects live in this Worker (wrangler.toml binds them by class name); their
+// code is @anythingiot/rooms, the device room's ports are composed here from the same bindings.
+export { TenantRoom } from '@anythingiot/rooms';
+export class DeviceRoom extends DeviceRoomServer {
+  protected override compose(env: Record<string, unknown>) {
+    return deviceRoomPorts(workerDeps(env));
+  }
+}
 
 type App = ReturnType<typeof createApp>;
 type Built = { env: unknown; app: App; deps: AppDeps; tokenKey: Promise<CryptoKey> };
@@ -36,7 +41,8 @@ export default {
     // /parties/<party>/<room>: the rooms' WebSockets, admitted (or refused) before the app.
     const room = await routeRooms(request, env, {
       tokenKey,
-      admitDevice: (req, deviceId) => admitDevice(deps, req, deviceId),
+      authenticateDevice: connectAuthenticator(deps),
+      log: (event) => deps.log(event),
     });
     return room ?? app.fetch(request, env, ctx);
   },

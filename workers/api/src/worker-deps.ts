@@ -1,22 +1,12 @@
-import { type RoomNamespace, roomPublisher } from '@anythingiot/services';
+import {
+  type DeviceRoomNamespace,
+  deviceDownlink,
+  type RoomNamespace,
+  roomPublisher,
+} from '@anythingiot/rooms/publisher';
 import { depsFromEnv } from './compose.js';
-import type { AppDeps, DeviceDownlink } from './deps.js';
+import type { AppDeps } from './deps.js';
 import { parseWorkerEnv } from './env.js';
-
-/** The device rooms' RPC surface (structural, so this module never loads partyserver). */
-type DeviceRoomNamespace<Id = unknown> = {
-  idFromName(name: string): Id;
-  get(id: Id): { deliver(): Promise<number> };
-};
-
-/** Asks a device's room (binding `DEVICE`, named by device id) to push what is due. */
-export function deviceDownlink<Id>(namespace: DeviceRoomNamespace<Id>): DeviceDownlink {
-  return {
-    async deliver(deviceId) {
-      await namespace.get(namespace.idFromName(deviceId)).deliver();
-    },
-  };
-}
 
 const log = (event: Record<string, unknown>) => console.log(JSON.stringify(event));
 

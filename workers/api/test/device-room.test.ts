@@ -7,6 +7,12 @@ import { schema } from '@anythingiot/db';
 import { freePort, type RunningWorker, startWranglerDev } from '@anythingiot/devstack';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import {
+  connectDevice,
+  type DeviceSocket,
+  deviceRoomUrl,
+  isSocket,
+} from '@anythingiot/rooms/testing';
+import {
   connectDeviceChannel,
   createCommandRunner,
   type WebSocketConstructor,
@@ -15,7 +21,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from './device-fixtures.js';
-import { connectDevice, type DeviceSocket, deviceRoomUrl, isSocket } from './device-room-client.js';
 import { waitFor } from './notify-stack.js';
 import { call, seedTenant, writableState } from './tenant-fixtures.js';
 

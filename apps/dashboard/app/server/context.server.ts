@@ -13,12 +13,12 @@ import {
   deviceRepo,
 } from '@anythingiot/db';
 import {
-  type CommandNotifier,
-  commandNotifier,
-  type DeviceDownlink,
+  type DeviceRoomNamespace,
+  deviceDownlink,
   type RoomNamespace,
   roomPublisher,
-} from '@anythingiot/services';
+} from '@anythingiot/rooms/publisher';
+import { type CommandNotifier, commandNotifier } from '@anythingiot/services';
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { Client as QStashClient } from '@upstash/qstash';
 import { type DashboardEnv, dashboardEnv } from './env.server';
@@ -49,20 +49,6 @@ export type AppContext = {
   commands(): CommandNotifier;
   close(): Promise<void>;
 };
-
-/** The device rooms' RPC surface (structural: this Worker never loads partyserver). */
-type DeviceRoomNamespace<Id = unknown> = {
-  idFromName(name: string): Id;
-  get(id: Id): { deliver(): Promise<number> };
-};
-
-function deviceDownlink<Id>(namespace: DeviceRoomNamespace<Id>): DeviceDownlink {
-  return {
-    async deliver(deviceId) {
-      await namespace.get(namespace.idFromName(deviceId)).deliver();
-    },
-  };
-}
 
 const log = (event: Record<string, unknown>) => console.log(JSON.stringify(event));
 

@@ -1,6 +1,6 @@
 import type { LiveEvent, LivePublisher } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
-import { roomPublisher } from '@anythingiot/services';
+import { roomPublisher } from '@anythingiot/rooms/publisher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from '../../../test/device-fixtures.js';
@@ -11,7 +11,7 @@ import type { LogEvent } from '../../deps.js';
 import { parseWorkerEnv } from '../../env.js';
 
 // What the api hands to the tenant's live room, in Node with a recording publisher in place of
-// the room's Durable Object (workers/realtime's tests run the real one in workerd).
+// the room's Durable Object (packages/rooms' tests run the real one in workerd).
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase('api_live');

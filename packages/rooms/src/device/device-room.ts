@@ -2,29 +2,56 @@ import {
   type DeviceFrame,
   type DeviceServerFrame,
   isDomainError,
+  type LiveEvent,
+  type LivePublisher,
   newId,
   parseDeviceFrame,
   problemFromDomainError,
+  type RejectedReading,
   telemetryIngestBody,
 } from '@anythingiot/core';
-import type { Database } from '@anythingiot/db';
 import {
   type CommandReportOutcome,
   claimCommands,
+  type DeviceCtx,
   reportCommands,
   toDelivered,
 } from '@anythingiot/services';
 import { type Connection, type ConnectionContext, Server, type WSMessage } from 'partyserver';
-import { deviceCtx } from '../commands/device-ctx.js';
-import type { AppDeps } from '../deps.js';
-import { storeBatch } from '../ingest/ingest.js';
-import { lazyDb } from '../lib/lazy-db.js';
-import { workerDeps } from '../worker-deps.js';
 import {
   type AdmittedDevice,
   AdmittedDeviceSchema,
   DEVICE_AUTH_HEADER,
 } from './device-admission.js';
+
+/** What storing a telemetry frame came to (ingest's answer, and what to announce after it). */
+export type StoredTelemetry = {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedReading[];
+  serverTime: string;
+  /** Commands are waiting for the device (from the same statement): push them. */
+  commandsWaiting: boolean;
+  /** For the tenant's room, once the device has its answer. */
+  live: LiveEvent[];
+};
+
+/**
+ * What the device room needs from outside, supplied by the Worker's composition (the room never
+ * reads env): ingest, a use-case context per unit of work, the tenant rooms, a log and a clock.
+ */
+export type DeviceRoomPorts = {
+  /**
+   * Stores a batch (ingest's JSON body) exactly as HTTP ingest does — same validation, same
+   * guard on the credential that opened the socket — and resolves once it is committed.
+   */
+  ingest(device: AdmittedDevice, body: string, requestId: string): Promise<StoredTelemetry>;
+  /** A device context with its own database connection, closed by `close()`. */
+  deviceCtx(device: AdmittedDevice, requestId: string): { ctx: DeviceCtx; close(): Promise<void> };
+  live: LivePublisher;
+  log(event: Record<string, unknown>): void;
+  now(): number;
+};
 
 /** Close codes (4xxx: application). */
 export const DEVICE_ROOM_CLOSE = {
@@ -48,6 +75,7 @@ export const DEVICE_ROOM_FRAMES_PER_MINUTE = 120;
  * `device:<id>` — a device's own room (partyserver Durable Object, URL
  * `/parties/device/<device id>`), its downlink and a second uplink beside HTTP ingest. The
  * Worker admits the connection (connect token, see device-admission.ts) before the room wakes.
+ * The Worker exports a subclass that composes the room's ports (`compose`) from its bindings.
  *
  * Device → server: `telemetry` (validated and stored exactly as HTTP ingest, answered
  * `telemetry_ack` only once committed), `command_ack`, `command_result`, `update_progress`
@@ -57,16 +85,19 @@ export const DEVICE_ROOM_FRAMES_PER_MINUTE = 120;
  *
  * Hibernation is on: an idle device's room costs nothing while its socket stays open.
  */
-export class DeviceRoom extends Server<Record<string, unknown>> {
+export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
   static override options = { hibernate: true };
 
-  #deps: AppDeps | undefined;
+  #ports: DeviceRoomPorts | undefined;
   #admitted = new WeakMap<Request, AdmittedDevice>();
   #window = { start: 0, frames: 0 };
 
-  #appDeps(): AppDeps {
-    this.#deps ??= workerDeps(this.env);
-    return this.#deps;
+  /** The Worker composes the room's ports from its bindings (called once per room instance). */
+  protected abstract compose(env: Record<string, unknown>): DeviceRoomPorts;
+
+  #deps(): DeviceRoomPorts {
+    this.#ports ??= this.compose(this.env);
+    return this.#ports;
   }
 
   /** Only connections the Worker admitted for this very device get in. */
@@ -122,15 +153,12 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
       return;
     }
     const frame = parsed.frame;
-    const deps = this.#appDeps();
+    const deps = this.#deps();
     const requestId = newId('request');
-    const work = lazyDb(deps);
     try {
-      await this.#handle(connection, device, frame, deps, work.db, requestId);
+      await this.#handle(connection, device, frame, deps, requestId);
     } catch (err) {
       this.#fail(connection, frame, err, deps, requestId);
-    } finally {
-      await work.close();
     }
   }
 
@@ -155,8 +183,7 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
     connection: Connection<AdmittedDevice>,
     device: AdmittedDevice,
     frame: DeviceFrame,
-    deps: AppDeps,
-    db: () => Database,
+    deps: DeviceRoomPorts,
     requestId: string,
   ) {
     const id = frame.id ? { id: frame.id } : {};
@@ -169,14 +196,8 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
         });
         return;
       case 'telemetry': {
-        const stored = await storeBatch(
-          deps,
-          db,
-          {
-            tenantId: device.tenantId,
-            deviceId: device.deviceId,
-            guard: { credentialId: device.credentialId, sealedSecret: device.sealedSecret },
-          },
+        const stored = await deps.ingest(
+          device,
           telemetryIngestBody(frame.payload, deps.now()),
           requestId,
         );
@@ -203,11 +224,13 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
           results: frame.type === 'command_result' ? [frame.payload] : [],
           progress: frame.type === 'update_progress' ? [frame.payload] : [],
         };
-        const [outcome] = await reportCommands({
-          ctx: deviceCtx(deps, db(), device, requestId),
-          input,
-        });
-        if (outcome) send(connection, statusFrame(outcome, frame.id));
+        const work = deps.deviceCtx(device, requestId);
+        try {
+          const [outcome] = await reportCommands({ ctx: work.ctx, input });
+          if (outcome) send(connection, statusFrame(outcome, frame.id));
+        } finally {
+          await work.close();
+        }
         return;
       }
     }
@@ -219,13 +242,11 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
     device: AdmittedDevice,
     immediately: boolean,
   ): Promise<number> {
-    const deps = this.#appDeps();
-    const handle = deps.openDb();
+    const deps = this.#deps();
+    let work: { ctx: DeviceCtx; close(): Promise<void> } | undefined;
     try {
-      const claimed = await claimCommands({
-        ctx: deviceCtx(deps, handle.db, device, newId('request')),
-        input: { immediately },
-      });
+      work = deps.deviceCtx(device, newId('request'));
+      const claimed = await claimCommands({ ctx: work.ctx, input: { immediately } });
       for (const command of claimed)
         send(connection, { type: 'command', payload: toDelivered(command) });
       return claimed.length;
@@ -234,7 +255,7 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
       deps.log({ warning: 'room_delivery_failed', deviceId: device.deviceId, error: String(err) });
       return 0;
     } finally {
-      await handle.close().catch(() => {});
+      await work?.close();
     }
   }
 
@@ -246,7 +267,7 @@ export class DeviceRoom extends Server<Record<string, unknown>> {
     connection: Connection,
     frame: DeviceFrame,
     err: unknown,
-    deps: AppDeps,
+    deps: DeviceRoomPorts,
     requestId: string,
   ) {
     const id = frame.id ? { id: frame.id } : {};

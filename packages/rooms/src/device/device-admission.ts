@@ -1,8 +1,5 @@
 import { connectTokenMessage, isDomainError, problemFromDomainError } from '@anythingiot/core';
 import { z } from 'zod';
-import type { AppDeps } from '../deps.js';
-import { authenticateDevice } from '../ingest/ingest.js';
-import { lazyDb } from '../lib/lazy-db.js';
 
 /**
  * The connect token a device opens its room with: `?ts=<Unix ms>&sig=<hex>` (or the ingest
@@ -26,6 +23,22 @@ export const AdmittedDeviceSchema = z.object({
 });
 export type AdmittedDevice = z.infer<typeof AdmittedDeviceSchema>;
 
+/**
+ * Checks a signed device request exactly as ingest does (the api's composition supplies it):
+ * resolves with the device and the credential that verified, or throws the domain error
+ * (UNAUTHENTICATED with a reason, RATE_LIMITED, UNAVAILABLE).
+ */
+export type DeviceAuthenticator = (input: {
+  deviceId: string;
+  timestamp: string;
+  signature: string;
+  signedBytes: string;
+}) => Promise<{
+  tenantId: string;
+  deviceId: string;
+  guard: { credentialId: string; sealedSecret: string };
+}>;
+
 const problem = (status: number, body: Record<string, unknown>, retryAfter?: number) =>
   new Response(JSON.stringify({ type: 'about:blank', status, ...body }), {
     status,
@@ -43,9 +56,9 @@ const problem = (status: number, body: Record<string, unknown>, retryAfter?: num
  * Retry-After, 503 when storage is down. The admitted request carries who connected.
  */
 export async function admitDevice(
-  deps: AppDeps,
   request: Request,
   deviceId: string,
+  ports: { authenticate: DeviceAuthenticator; log(event: Record<string, unknown>): void },
 ): Promise<Request | Response> {
   const url = new URL(request.url);
   const timestamp =
@@ -60,9 +73,8 @@ export async function admitDevice(
         'Connect with ?ts=<Unix ms>&sig=<hex HMAC-SHA256(secret, "anythingiot-connect:<device id>" + ts)>.',
     });
   }
-  const work = lazyDb(deps);
   try {
-    const device = await authenticateDevice(deps, work.db, {
+    const device = await ports.authenticate({
       deviceId,
       timestamp,
       signature,
@@ -82,9 +94,7 @@ export async function admitDevice(
       const { problem: p, retryAfterSeconds } = problemFromDomainError(err);
       return problem(p.status, { ...p }, retryAfterSeconds);
     }
-    deps.log({ error: 'device_admission_failed', deviceId, message: String(err) });
+    ports.log({ error: 'device_admission_failed', deviceId, message: String(err) });
     return problem(500, { title: 'Internal error', code: 'internal', detail: 'Try again later.' });
-  } finally {
-    await work.close();
   }
 }

@@ -1,10 +1,11 @@
 import type { LiveEvent, LivePublisher } from '@anythingiot/core';
+import type { DeviceDownlink } from '@anythingiot/services';
 
-/**
- * The tenant rooms' RPC surface (a Durable Object namespace binding, structurally): the api
- * Worker binds it directly, the dashboard Worker through `script_name`, and neither loads
- * partyserver to publish.
- */
+// The ports' production implementations, reaching the rooms by Durable Object RPC. This module
+// loads nothing of partyserver (the namespaces are typed structurally), so the dashboard Worker,
+// which binds the api Worker's rooms through `script_name`, and Node code can import it.
+
+/** The tenant rooms' RPC surface (a Durable Object namespace binding, structurally). */
 export type RoomNamespace<Id = unknown> = {
   idFromName(name: string): Id;
   get(id: Id): { publish(events: readonly LiveEvent[]): Promise<unknown> };
@@ -31,6 +32,21 @@ export function roomPublisher<Id>(
           error: String(err),
         });
       }
+    },
+  };
+}
+
+/** The device rooms' RPC surface (structurally, as above). */
+export type DeviceRoomNamespace<Id = unknown> = {
+  idFromName(name: string): Id;
+  get(id: Id): { deliver(): Promise<number> };
+};
+
+/** The downlink: asks a device's room (named by device id) to push what is due now. */
+export function deviceDownlink<Id>(namespace: DeviceRoomNamespace<Id>): DeviceDownlink {
+  return {
+    async deliver(deviceId) {
+      await namespace.get(namespace.idFromName(deviceId)).deliver();
     },
   };
 }
