@@ -84,5 +84,44 @@ export { updateFacility } from './facilities/update-facility.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { issueRoomToken, type RoomTicket, tenantRoomPath } from './live/issue-room-token.js';
+export { httpWebhook } from './notifications/channels/http-webhook.js';
+export { type ResendConfig, resendEmail } from './notifications/channels/resend-email.js';
+export { SEND_TIMEOUT_MS, SendError } from './notifications/channels/send-error.js';
+export { type SmsConfig, twilioSms } from './notifications/channels/twilio-sms.js';
+export { type DeliverOutcome, DeliveryFailed, deliver } from './notifications/deliver.js';
+export { type EscalationOutcome, escalate } from './notifications/escalate.js';
+export { listInApp, markInAppRead } from './notifications/in-app.js';
+export {
+  DELIVER_FAILED_JOB_PATH,
+  DELIVER_JOB_PATH,
+  type DeliverJob,
+  DeliverJobSchema,
+  ESCALATE_JOB_PATH,
+  ESCALATE_RETRIES,
+  type EscalateJob,
+  EscalateJobSchema,
+  type NotificationJobs,
+  type QStashPublisher,
+  qstashNotificationJobs,
+} from './notifications/jobs.js';
+export { getDelivery, listDeliveries } from './notifications/list-deliveries.js';
+export {
+  createPolicy,
+  deletePolicy,
+  getPolicy,
+  listPolicies,
+  replacePolicy,
+} from './notifications/manage-policies.js';
+export {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  newWebhookSecret,
+  setWebhookEndpointEnabled,
+} from './notifications/manage-webhook-endpoints.js';
+export { markDeliveryDead } from './notifications/mark-delivery-dead.js';
+export type { NotificationJobCtx, NotificationPorts } from './notifications/ports.js';
+export { getPreferences, type PrefsInput, putPreferences } from './notifications/preferences.js';
+export { startEscalation } from './notifications/start-escalation.js';
 export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
 export { getTenantPreferences } from './tenant/get-preferences.js';

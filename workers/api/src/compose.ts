@@ -1,12 +1,10 @@
 import { type Keyring, type LivePublisher, noLivePublisher, parseKeyring } from '@anythingiot/core';
 import { createDb, createSqlOverHttp, dbConfigFromEnv, type SqlOverHttp } from '@anythingiot/db';
+import { httpWebhook, resendEmail, twilioSms } from '@anythingiot/services';
 import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
 import type { WorkerEnv } from './env.js';
-import { httpWebhook } from './notify/channels/http-webhook.js';
-import { resendEmail } from './notify/channels/resend-email.js';
-import { twilioSms } from './notify/channels/twilio-sms.js';
 
 export type RuntimeExtras = {
   /** Only Node 20 needs this (no global WebSocket); never set inside the Worker bundle. */
@@ -43,6 +41,8 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
     }),
     apiPublicUrl: env.API_PUBLIC_URL,
+    // The notification channels' port adapters (they live in services, so the dashboard can
+    // build the same); the use cases get them through `notificationPorts(deps)`.
     notify: {
       appUrl: env.APP_URL,
       email: resendEmail({

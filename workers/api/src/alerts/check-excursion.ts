@@ -20,7 +20,7 @@ export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
  * and an early delivery re-schedules itself.
  */
 export async function checkExcursion(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
   db: Database,
   job: ExcursionCheckJob,
   requestId: string | null,

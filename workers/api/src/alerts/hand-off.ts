@@ -1,7 +1,8 @@
 import type { Database } from '@anythingiot/db';
 import { markNotifyStarted, setExcursionCheck } from '@anythingiot/db';
+import { startEscalation } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
-import { startEscalation } from '../notify/start-escalation.js';
+import { notificationJobs } from '../service-ports.js';
 import type { EvaluationResult } from './evaluate-readings.js';
 import { publishExcursionCheck } from './jobs.js';
 
@@ -12,7 +13,7 @@ import { publishExcursionCheck } from './jobs.js';
  * unmarked a minute later (live updates are best effort; dashboards catch up from the API).
  */
 export async function handOff(
-  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
   db: Database,
   tenantId: string,
   result: EvaluationResult,
@@ -21,7 +22,10 @@ export async function handOff(
     deps.live.publish(tenantId, result.live),
     ...result.raised.map(async (alertId) => {
       try {
-        await startEscalation(deps, { tenantId, alertId });
+        await startEscalation({
+          ctx: { ports: { jobs: notificationJobs(deps) } },
+          input: { tenantId, alertId },
+        });
         await markNotifyStarted(db, tenantId, alertId);
       } catch (err) {
         deps.log({ warning: 'escalation_not_started', alertId, error: String(err) });

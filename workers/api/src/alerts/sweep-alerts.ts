@@ -8,9 +8,9 @@ import {
   overdueExcursionChecks,
   silentDevices,
 } from '@anythingiot/db';
-import { liveAlertEvent } from '@anythingiot/services';
+import { liveAlertEvent, startEscalation } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
-import { startEscalation } from '../notify/start-escalation.js';
+import { notificationJobs } from '../service-ports.js';
 import { checkExcursion } from './check-excursion.js';
 import { EVALUATOR } from './evaluate-readings.js';
 import { handOff } from './hand-off.js';
@@ -28,14 +28,17 @@ export type SweepOutcome = { notified: number; checked: number; offline: number 
  * Everything it does is idempotent, so overlapping runs are harmless.
  */
 export async function sweepAlerts(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
   db: Database,
   requestId: string | null,
 ): Promise<SweepOutcome> {
   const outcome: SweepOutcome = { notified: 0, checked: 0, offline: 0 };
 
   for (const { tenantId, alertId } of await alertsAwaitingNotify(db, BATCH)) {
-    await startEscalation(deps, { tenantId, alertId });
+    await startEscalation({
+      ctx: { ports: { jobs: notificationJobs(deps) } },
+      input: { tenantId, alertId },
+    });
     await markNotifyStarted(db, tenantId, alertId);
     outcome.notified++;
   }

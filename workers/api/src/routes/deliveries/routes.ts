@@ -1,8 +1,8 @@
 import type { Delivery } from '@anythingiot/db';
+import { getDelivery, listDeliveries } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { getDelivery, listDeliveries } from '../../notify/list-deliveries.js';
 import {
   API_KEY_SECURITY,
   INVALID,

@@ -1,7 +1,8 @@
+import { DELIVER_JOB_PATH, DeliverJobSchema, DeliveryFailed, deliver } from '@anythingiot/services';
 import type { App } from '../../app-type.js';
 import { problemResponse } from '../../lib/problem.js';
-import { DeliveryFailed, deliver } from '../../notify/deliver.js';
-import { DELIVER_JOB_PATH, DeliverJobSchema, parseJob } from '../../notify/jobs.js';
+import { notificationPorts } from '../../service-ports.js';
+import { parseJob } from './parse-job.js';
 import { verifiedJobBody } from './verify-qstash.js';
 
 /**
@@ -13,7 +14,10 @@ export function registerDeliverJob(app: App) {
     const job = parseJob(DeliverJobSchema, await verifiedJobBody(c));
     let result: Awaited<ReturnType<typeof deliver>>;
     try {
-      result = await deliver({ ctx: { deps: c.var.deps, db: c.var.db() }, input: job });
+      result = await deliver({
+        ctx: { db: c.var.db(), ports: notificationPorts(c.var.deps) },
+        input: job,
+      });
     } catch (err) {
       if (!(err instanceof DeliveryFailed)) throw err;
       return problemResponse(c, {

@@ -1,12 +1,16 @@
 import { newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { deviceRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
 import { testStack } from '@anythingiot/devstack/testing';
+import {
+  DELIVER_FAILED_JOB_PATH,
+  DELIVER_JOB_PATH,
+  ESCALATE_JOB_PATH,
+} from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught, type ServedApp, serveApp } from '../../../test/notify-stack.js';
 import { call, seedAlert, seedTenant, writableState } from '../../../test/tenant-fixtures.js';
-import { DELIVER_FAILED_JOB_PATH, DELIVER_JOB_PATH, ESCALATE_JOB_PATH } from '../../notify/jobs.js';
 
 // The notification jobs' edges: only QStash may call them, bad bodies and unknown ids change
 // nothing, and deliveries that cannot be sent end where they belong.

@@ -1,16 +1,17 @@
+import { ESCALATE_JOB_PATH, EscalateJobSchema, escalate } from '@anythingiot/services';
 import type { App } from '../../app-type.js';
-import { escalate } from '../../notify/escalate.js';
-import { ESCALATE_JOB_PATH, EscalateJobSchema, parseJob } from '../../notify/jobs.js';
+import { notificationPorts } from '../../service-ports.js';
+import { parseJob } from './parse-job.js';
 import { verifiedJobBody } from './verify-qstash.js';
 
 /**
- * QStash callback that runs one step of an alert's escalation (see notify/escalate.ts). Plain
+ * QStash callback that runs one step of an alert's escalation (services' `escalate`). Plain
  * route, not in the public OpenAPI document: only QStash calls it, signed.
  */
 export function registerEscalateJob(app: App) {
   app.post(ESCALATE_JOB_PATH, async (c) => {
     const job = parseJob(EscalateJobSchema, await verifiedJobBody(c));
-    const result = await escalate({ ctx: { deps: c.var.deps, db: c.var.db() }, input: job });
-    return c.json(result, 200);
+    const ctx = { db: c.var.db(), ports: notificationPorts(c.var.deps) };
+    return c.json(await escalate({ ctx, input: job }), 200);
   });
 }

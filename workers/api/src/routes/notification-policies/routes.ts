@@ -1,13 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../app-type.js';
-import { authorize } from '../../auth/authorize.js';
 import {
   createPolicy,
   deletePolicy,
   getPolicy,
   listPolicies,
   replacePolicy,
-} from '../../notify/manage-policies.js';
+} from '@anythingiot/services';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../app-type.js';
+import { authorize } from '../../auth/authorize.js';
 import {
   API_KEY_SECURITY,
   INVALID,

@@ -1,8 +1,8 @@
 import { ClockTimeSchema, UserChannelSchema } from '@anythingiot/core';
+import { getPreferences, putPreferences } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { getPreferences, putPreferences } from '../../notify/preferences.js';
 import { API_KEY_SECURITY, INVALID, NOT_FOUND, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 
 const tags = ['notification preferences'];

@@ -1,8 +1,8 @@
 import type { InAppNotification } from '@anythingiot/db';
+import { listInApp, markInAppRead } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { listInApp, markInAppRead } from '../../notify/in-app.js';
 import { API_KEY_SECURITY, INVALID, NOT_FOUND, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 
 const tags = ['in-app notifications'];

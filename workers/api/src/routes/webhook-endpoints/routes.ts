@@ -1,13 +1,13 @@
 import type { WebhookEndpoint } from '@anythingiot/db';
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../app-type.js';
-import { authorize } from '../../auth/authorize.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   listWebhookEndpoints,
   setWebhookEndpointEnabled,
-} from '../../notify/manage-webhook-endpoints.js';
+} from '@anythingiot/services';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../app-type.js';
+import { authorize } from '../../auth/authorize.js';
 import {
   API_KEY_SECURITY,
   INVALID,

@@ -1,6 +1,7 @@
 import { type Delivery, type DeliveryFilter, deliveryRepo } from '@anythingiot/db';
-import { decodeCursor, encodeCursor, type TenantCtx } from '@anythingiot/services';
-import { notFound } from './notify-errors.js';
+import type { TenantCtx } from '../context.js';
+import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
+import { notFound } from './notification-errors.js';
 
 /** Newest first, filtered (alert, status incl. `dead`, channel), with an opaque cursor. */
 export async function listDeliveries({

@@ -1,6 +1,6 @@
 import { inAppNotificationRepo, recipientRepo } from '@anythingiot/db';
-import type { TenantCtx } from '@anythingiot/services';
-import { notFound } from './notify-errors.js';
+import type { TenantCtx } from '../context.js';
+import { notFound } from './notification-errors.js';
 
 async function assertMember(ctx: TenantCtx, userId: string) {
   if (!(await recipientRepo(ctx.db, ctx.tenantId).isActiveMember(userId))) {

@@ -7,8 +7,8 @@ import {
   type StoredNotificationPolicy,
   webhookEndpointRepo,
 } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '@anythingiot/services';
-import { invalidFields, notFound } from './notify-errors.js';
+import { auditMeta, type TenantCtx } from '../context.js';
+import { invalidFields, notFound } from './notification-errors.js';
 
 /**
  * Everything a policy names must exist in this tenant: its facility, the users (as active

@@ -14,7 +14,6 @@ import {
 import {
   type Alert,
   alertRepo,
-  type Database,
   deliveryRepo,
   type EscalationStepRecord,
   type NewDelivery,
@@ -22,10 +21,8 @@ import {
   recipientRepo,
   webhookEndpointRepo,
 } from '@anythingiot/db';
-import type { AppDeps } from '../deps.js';
-import { type EscalateJob, publishDeliver, publishEscalate } from './jobs.js';
-
-export type JobCtx = { deps: AppDeps; db: Database };
+import type { EscalateJob } from './jobs.js';
+import type { NotificationJobCtx } from './ports.js';
 
 export type EscalationOutcome =
   | { outcome: 'unknown_alert' }
@@ -48,11 +45,11 @@ export async function escalate({
   ctx,
   input,
 }: {
-  ctx: JobCtx;
+  ctx: NotificationJobCtx;
   input: EscalateJob;
 }): Promise<EscalationOutcome> {
-  const { deps, db } = ctx;
-  const now = deps.now();
+  const { ports, db } = ctx;
+  const now = ports.now();
   // Delivered ahead of its time (clocks disagree): nothing would be due, and publishing the
   // same next run again would be deduplicated away. Fail so QStash retries a little later.
   if (input.at !== undefined && now < input.at) {
@@ -87,15 +84,14 @@ export async function escalate({
   const { extra: plan } = result;
 
   // Every pending delivery, not only the new ones: if a previous run committed but died before
-  // publishing, this run makes up for it. QStash drops the ones already queued (same id).
+  // publishing, this run makes up for it. The queue drops the ones already queued (same id).
   // In parallel: the first email should not wait for the last recipient's publish.
   const pending = await deliveries.pendingFor(input.alertId);
   await Promise.all(
-    pending.map((d) => publishDeliver(deps, { tenantId: input.tenantId, deliveryId: d.id })),
+    pending.map((d) => ports.jobs.deliver({ tenantId: input.tenantId, deliveryId: d.id })),
   );
   if (plan.nextCheckAt !== null) {
-    await publishEscalate(
-      deps,
+    await ports.jobs.escalate(
       { tenantId: input.tenantId, alertId: input.alertId, at: plan.nextCheckAt },
       {
         deduplicationId: `escalate:${input.alertId}:${plan.nextCheckAt}`,

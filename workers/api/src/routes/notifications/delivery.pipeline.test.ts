@@ -1,11 +1,18 @@
 import { newDeviceSecret, sealSecret, verifyWebhookSignature } from '@anythingiot/core';
 import { deviceRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
 import { testStack } from '@anythingiot/devstack/testing';
+import { startEscalation } from '@anythingiot/services';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type ServedApp, seedMember, serveApp, waitFor } from '../../test/notify-stack.js';
-import { call, seedAlert, seedTenant } from '../../test/tenant-fixtures.js';
-import { startEscalation } from './start-escalation.js';
+import {
+  caught,
+  type ServedApp,
+  seedMember,
+  serveApp,
+  waitFor,
+} from '../../../test/notify-stack.js';
+import { call, seedAlert, seedTenant } from '../../../test/tenant-fixtures.js';
+import { notificationPorts } from '../../service-ports.js';
 
 // Channel behaviour on the real stack: webhooks retried by QStash until they succeed or die,
 // signed so receivers can check them; quiet hours muting a warning email but not a critical one.
@@ -74,7 +81,10 @@ describe('webhooks', () => {
       { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
     ]);
     const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
-    await startEscalation(s.deps, { tenantId, alertId: alert.id });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId: alert.id },
+    });
 
     const [delivery] = await finalDeliveries(alert.id, 1);
     expect(delivery).toMatchObject({
@@ -116,7 +126,10 @@ describe('webhooks', () => {
       { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
     ]);
     const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
-    await startEscalation(s.deps, { tenantId, alertId: alert.id });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId: alert.id },
+    });
 
     const [delivery] = await finalDeliveries(alert.id, 1);
     expect(delivery).toMatchObject({ status: 'dead', attempts: 3 });
@@ -159,8 +172,14 @@ describe('quiet hours', () => {
       severity: 'critical',
       title: 'Too warm',
     });
-    await startEscalation(s.deps, { tenantId, alertId: warning.id });
-    await startEscalation(s.deps, { tenantId, alertId: critical.id });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId: warning.id },
+    });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId: critical.id },
+    });
 
     const quiet = await finalDeliveries(warning.id, 1);
     expect(quiet.map((d) => d.channel)).toEqual(['in_app']);

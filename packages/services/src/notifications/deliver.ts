@@ -9,9 +9,9 @@ import {
   webhookEvent,
 } from '@anythingiot/core';
 import { alertRepo, type Delivery, deliveryRepo, webhookEndpointRepo } from '@anythingiot/db';
-import type { JobCtx } from './escalate.js';
 import type { DeliverJob } from './jobs.js';
 import { loadNotice } from './load-notice.js';
+import type { NotificationJobCtx } from './ports.js';
 
 export type DeliverOutcome =
   | { outcome: 'unknown_delivery' }
@@ -44,10 +44,10 @@ export async function deliver({
   ctx,
   input,
 }: {
-  ctx: JobCtx;
+  ctx: NotificationJobCtx;
   input: DeliverJob;
 }): Promise<DeliverOutcome> {
-  const { deps, db } = ctx;
+  const { ports, db } = ctx;
   const repo = deliveryRepo(db, input.tenantId);
   const delivery = await repo.get(input.deliveryId);
   if (!delivery) return { outcome: 'unknown_delivery' };
@@ -56,7 +56,7 @@ export async function deliver({
   }
   const alert = await alertRepo(db, input.tenantId).get(delivery.alertId);
   if (!alert) return { outcome: 'unknown_delivery' };
-  const notice = await loadNotice(db, alert, delivery, deps.notify.appUrl);
+  const notice = await loadNotice(db, alert, delivery, ports.appUrl);
 
   if (delivery.channel === 'in_app') {
     // The user was deleted since the delivery was planned: there is no list to put it on.
@@ -86,7 +86,7 @@ export async function deliver({
       return { outcome: 'dead', delivery: await repo.markDead(delivery.id, message) };
     }
     await repo.recordFailure(delivery.id, message);
-    deps.log({
+    ports.log({
       job: 'deliver',
       deliveryId: delivery.id,
       channel: delivery.channel,
@@ -99,27 +99,31 @@ export async function deliver({
 }
 
 async function send(
-  { deps, db }: JobCtx,
+  { ports, db }: NotificationJobCtx,
   delivery: Delivery,
   notice: Awaited<ReturnType<typeof loadNotice>>,
 ): Promise<SendResult> {
   switch (delivery.channel) {
     case 'email': {
       const email = renderAlertEmail(notice);
-      return deps.notify.email({ to: delivery.recipient, ...email, idempotencyKey: delivery.id });
+      return ports.channels.email({
+        to: delivery.recipient,
+        ...email,
+        idempotencyKey: delivery.id,
+      });
     }
     case 'sms':
-      return deps.notify.sms({ to: delivery.recipient, body: renderAlertSms(notice) });
+      return ports.channels.sms({ to: delivery.recipient, body: renderAlertSms(notice) });
     case 'webhook': {
       const endpoint = delivery.webhookEndpointId
         ? await webhookEndpointRepo(db, delivery.tenantId).getWithSecret(delivery.webhookEndpointId)
         : undefined;
       if (!endpoint) throw new Undeliverable('The webhook endpoint was deleted.');
       if (!endpoint.enabled) throw new Undeliverable('The webhook endpoint is disabled.');
-      const secret = await openSecret(await deps.keyring(), endpoint.secretCiphertext);
-      const now = deps.now();
+      const secret = await openSecret(await ports.keyring(), endpoint.secretCiphertext);
+      const now = ports.now();
       const body = JSON.stringify(webhookEvent(delivery.id, notice, now));
-      return deps.notify.webhook({
+      return ports.channels.webhook({
         url: endpoint.url,
         body,
         signature: await signWebhook(secret, body, now),

@@ -1,7 +1,7 @@
 import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from '@anythingiot/core';
 import { notificationPrefsRepo, recipientRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '@anythingiot/services';
-import { invalidFields, notFound } from './notify-errors.js';
+import { auditMeta, type TenantCtx } from '../context.js';
+import { invalidFields, notFound } from './notification-errors.js';
 
 export type PrefsInput = NotificationPrefs & { phone: string | null };
 

@@ -1,12 +1,18 @@
 import { newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { deviceRepo, facilityRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
+import { DELIVER_JOB_PATH, ESCALATE_JOB_PATH, startEscalation } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type ServedApp, seedMember, serveApp, waitFor } from '../../test/notify-stack.js';
-import { call, seedAlert, seedTenant } from '../../test/tenant-fixtures.js';
-import { DELIVER_JOB_PATH, ESCALATE_JOB_PATH } from './jobs.js';
-import { startEscalation } from './start-escalation.js';
+import {
+  caught,
+  type ServedApp,
+  seedMember,
+  serveApp,
+  waitFor,
+} from '../../../test/notify-stack.js';
+import { call, seedAlert, seedTenant } from '../../../test/tenant-fixtures.js';
+import { notificationPorts } from '../../service-ports.js';
 
 // The whole pipeline on the real stack: the app served over HTTP, the QStash emulator
 // delivering its jobs back signed, Resend and SMS calls landing in the catcher.
@@ -132,7 +138,10 @@ describe('tier 1', () => {
       { afterMinutes: 60, recipients: { roles: ['owner'] }, channels: ['email'] },
     ]);
     alertId = (await raise('critical')).id;
-    await startEscalation(s.deps, { tenantId, alertId });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId },
+    });
   });
 
   it('emails each tier-1 recipient once with the deep link, lists it in-app, records provider ids', async () => {
@@ -208,7 +217,10 @@ describe('tier 2', () => {
   it('escalates by SMS after the tier delay when nobody acknowledges', async () => {
     // Raised 57 s ago: tier 2 (after 1 minute) is due in about 3 s, on QStash's own delay.
     const { id: alertId } = await raise('critical', 57_000);
-    await startEscalation(s.deps, { tenantId, alertId });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId },
+    });
     await settled(alertId, 1);
     const rows = await settled(alertId, 2);
     expect(rows.map((r) => [r.tier, r.channel, r.recipient, r.status])).toEqual([
@@ -233,7 +245,10 @@ describe('tier 2', () => {
 
   it('does not escalate an alert acknowledged before tier 2 is due', async () => {
     const { id: alertId } = await raise('critical', 56_000);
-    await startEscalation(s.deps, { tenantId, alertId });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId },
+    });
     await settled(alertId, 1);
     const ack = await call(s.app, key, 'POST', `/v1/alerts/${alertId}/acknowledge`, {
       reasonCode: 'investigating',
@@ -262,7 +277,10 @@ describe('repeats', () => {
     );
     // Raised 57 s ago: the one allowed repeat (1 minute after tier 1) is due in about 3 s.
     const { id: alertId } = await raise('critical', 57_000);
-    await startEscalation(s.deps, { tenantId, alertId });
+    await startEscalation({
+      ctx: { ports: notificationPorts(s.deps) },
+      input: { tenantId, alertId },
+    });
     const rows = await settled(alertId, 2);
     expect(rows.map((r) => [r.tier, r.repeat, r.channel, r.status])).toEqual([
       [1, 0, 'email', 'sent'],

@@ -1,7 +1,7 @@
 import { bytesToBase64Url, sealSecret } from '@anythingiot/core';
 import { type WebhookEndpoint, webhookEndpointRepo } from '@anythingiot/db';
-import { auditMeta, type TenantCtx } from '@anythingiot/services';
-import { notFound } from './notify-errors.js';
+import { auditMeta, type TenantCtx } from '../context.js';
+import { notFound } from './notification-errors.js';
 
 /** A new signing secret: 256 random bits, prefixed so it is recognisable in a config file. */
 export function newWebhookSecret(): string {
