@@ -313,4 +313,53 @@ describe('live readings', () => {
     expect(changes(fast).map((c) => c.split(':')[0])).toEqual(['opened', 'cleared']);
     expect(changes(slow)).toEqual(changes(fast));
   });
+
+  it('readings held for a slow reader are not sent after a refresh took their facility away', async () => {
+    const { tenantId, inA, inB, facilityA, facilityB } = await seedTenant();
+    const operator = { tenantId, role: 'operator' as const };
+    const slow = await client(
+      tenantId,
+      { ...operator, facilityIds: [facilityA, facilityB] },
+      { facilityIds: 'all' },
+      {},
+    );
+    const admin = await client(tenantId, { tenantId, role: 'admin' });
+    slow.socket.pause();
+    // Two ~40 KB messages of B put the reader over the limit; then one reading each of B and A
+    // is held back for it.
+    const base = Date.now() - 60 * 60_000;
+    const batch = (from: number) =>
+      Array.from({ length: 800 }, (_, i) => ({
+        ts: new Date(base + (from + i) * 1_000).toISOString(),
+        temperature: 4 + (i % 10) / 10,
+      }));
+    await post(inB, batch(0));
+    await post(inB, batch(800));
+    await post(inB, [reading(5.5, 2_000)]);
+    const lastA = reading(4.5, 1_000);
+    await post(inA, [lastA]);
+    await admin.next(
+      (f) => f.type === 'readings' && f.latest.temperature?.ts === Date.parse(lastA.ts),
+    );
+
+    // The member lost facility B: the page refreshes its token with the narrower scope, then
+    // reads again and acknowledges.
+    slow.send({
+      v: LIVE_PROTOCOL_VERSION,
+      type: 'refresh',
+      token: await tokenFor(secret, { ...operator, facilityIds: [facilityA] }),
+    });
+    slow.socket.resume();
+    const acking = setInterval(() => slow.ack(), 50);
+    const subscribed = slow.frames.find((f) => f.type === 'subscribed');
+    await slow.next((f) => f.type === 'subscribed' && f !== subscribed);
+    const heldA = await slow.next(
+      (f) => f.type === 'readings' && f.latest.temperature?.ts === Date.parse(lastA.ts),
+    );
+    clearInterval(acking);
+    expect(heldA).toMatchObject({ coalesced: true, deviceId: inA.deviceId });
+    // B's held reading (5.5 °C) was never sent: only the two batches from before the refresh.
+    expect(readingsOf(slow, inB.deviceId).filter((f) => f.coalesced)).toEqual([]);
+    expect(readingsOf(slow, inB.deviceId)).toHaveLength(2);
+  });
 });

@@ -160,6 +160,7 @@ export class TenantRoom extends Server<TenantRoomEnv> {
       case 'subscribe': {
         const subscription = effectiveSubscription(frame, state);
         this.#setState(member, { ...state, subscription });
+        this.#dropUndeliverable(member);
         this.#send(connection, {
           v: LIVE_PROTOCOL_VERSION,
           type: 'subscribed',
@@ -188,6 +189,9 @@ export class TenantRoom extends Server<TenantRoomEnv> {
         const subscription =
           state.subscription && effectiveSubscription(state.subscription, audience);
         this.#setState(member, { ...state, ...audience, exp: check.claims.exp, subscription });
+        // Readings held back under the old token may be of facilities the new one no longer
+        // grants (a narrowed scope, a lower role): they go, as new ones would not be sent.
+        this.#dropUndeliverable(member);
         this.#send(connection, {
           v: LIVE_PROTOCOL_VERSION,
           type: 'subscribed',
@@ -302,14 +306,31 @@ export class TenantRoom extends Server<TenantRoomEnv> {
       link.unackedBytes -= link.unacked.shift()?.[1] ?? 0;
     }
     if (link.pending.size === 0 || link.unackedBytes > FLOW.lowWaterBytes) return;
-    // Caught up: send what was held back, newest per device, then take new readings again.
-    const held = [...link.pending.values()];
+    // Caught up: send what was held back, newest per device, then take new readings again —
+    // each judged again by the connection's state now, not when it was held.
+    const { state } = member;
+    const held = [...link.pending.values()].filter(
+      (event) => state.subscription && mayDeliver(event, state, state.subscription),
+    );
     link.pending.clear();
-    this.#setState(member, { ...member.state, lagging: undefined });
+    this.#setState(member, { ...state, lagging: undefined });
     for (const event of held) {
       const seq = ++this.#seq;
       this.#transmit(member, JSON.stringify({ v: LIVE_PROTOCOL_VERSION, seq, ...event }), seq);
     }
+  }
+
+  /** Forgets held readings the connection may no longer receive (scope or subscription changed). */
+  #dropUndeliverable(member: Member) {
+    const { state, link } = member;
+    for (const [deviceId, event] of link.pending) {
+      if (!state.subscription || !mayDeliver(event, state, state.subscription)) {
+        link.pending.delete(deviceId);
+      }
+    }
+    // Nothing it may see is held any more: no resync owed after a wake-up.
+    if (link.pending.size === 0 && state.lagging)
+      this.#setState(member, { ...state, lagging: undefined });
   }
 
   #expired(member: Member): boolean {
