@@ -487,8 +487,18 @@ describe('device page actions', () => {
     expect(view.data.credentials.revoked).not.toBeNull();
   });
 
-  it('answers 400 for an unknown intent', async () => {
-    const res = await post('owner', inFacility1, { intent: 'delete' });
-    expect(res.status).toBe(400);
+  it('answers 400 for an unknown or missing intent, writing nothing (never another form)', async () => {
+    const before = await snapshot(inFacility1);
+    // Fields of the details form, so a fallback to `update` would have renamed the device.
+    const forms: Record<string, string>[] = [
+      { intent: 'delete', name: 'Renamed by a bad form' },
+      { name: 'Renamed by a bad form' },
+    ];
+    for (const form of forms) {
+      const res = await post('owner', inFacility1, form);
+      expect(res.status).toBe(400);
+      expect(res.data.code).toBe('unknown_intent');
+    }
+    expect(await snapshot(inFacility1)).toEqual(before);
   });
 });

@@ -21,3 +21,14 @@ export function formatDateTime(iso: string | null, timeZone: string): string {
   if (!iso) return '—';
   return dateTimeFormat(timeZone, true).format(new Date(iso));
 }
+
+/** "3 min", "2 h 5 min", "4 d 3 h": a span for people. */
+export function durationLabel(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
