@@ -245,5 +245,8 @@ export function workerEnv(stack: {
     SMS_AUTH_TOKEN: stack.secrets.smsToken,
     // Twilio's magic test number: valid E.164, never a real subscriber.
     SMS_FROM: '+15005550006',
+    // The catcher listens on loopback, which the webhook rules refuse: configuration (this
+    // origin only), not a dev branch, lets tenants' test webhooks reach it.
+    WEBHOOK_ALLOWED_ORIGINS: stack.catcher.url,
   };
 }

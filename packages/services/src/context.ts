@@ -1,5 +1,6 @@
 import type { Actor, ApiKeyScope, Keyring, LivePublisher } from '@anythingiot/core';
 import type { Command, Database } from '@anythingiot/db';
+import type { WebhookDestinations } from './notifications/webhook-destinations.js';
 
 /**
  * A cache that can forget a key: Upstash's `Redis` fits as it is. Only deletion is needed (the
@@ -26,6 +27,11 @@ export type ServicePorts = {
   commands?: CommandNotifier;
   /** The tenant's live room (dashboards): committed changes are announced there; absent, not. */
   live?: LivePublisher;
+  /**
+   * Where tenants' webhooks may point (registration is refused otherwise); absent: the strict
+   * rules (public https only, no exemptions, names judged by their text).
+   */
+  webhookDestinations?: WebhookDestinations;
 };
 
 /**

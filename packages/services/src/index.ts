@@ -84,6 +84,7 @@ export { updateFacility } from './facilities/update-facility.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { issueRoomToken, type RoomTicket, tenantRoomPath } from './live/issue-room-token.js';
+export { dohResolver } from './notifications/channels/doh-resolver.js';
 export { httpWebhook } from './notifications/channels/http-webhook.js';
 export { type ResendConfig, resendEmail } from './notifications/channels/resend-email.js';
 export { SEND_TIMEOUT_MS, SendError } from './notifications/channels/send-error.js';
@@ -123,5 +124,11 @@ export { markDeliveryDead } from './notifications/mark-delivery-dead.js';
 export type { NotificationJobCtx, NotificationPorts } from './notifications/ports.js';
 export { getPreferences, type PrefsInput, putPreferences } from './notifications/preferences.js';
 export { startEscalation } from './notifications/start-escalation.js';
+export {
+  checkWebhookDestination,
+  STRICT_WEBHOOK_DESTINATIONS,
+  UnresolvedDestination,
+  type WebhookDestinations,
+} from './notifications/webhook-destinations.js';
 export { type FacilityTile, getOverview, type Overview } from './overview/get-overview.js';
 export { getTenantPreferences } from './tenant/get-preferences.js';

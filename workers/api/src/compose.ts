@@ -1,6 +1,6 @@
 import { type Keyring, type LivePublisher, noLivePublisher, parseKeyring } from '@anythingiot/core';
 import { createDb, createSqlOverHttp, dbConfigFromEnv, type SqlOverHttp } from '@anythingiot/db';
-import { httpWebhook, resendEmail, twilioSms } from '@anythingiot/services';
+import { dohResolver, httpWebhook, resendEmail, twilioSms } from '@anythingiot/services';
 import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
@@ -58,6 +58,10 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       }),
       webhook: httpWebhook(),
       retry: { retries: env.DELIVERY_RETRIES, delay: env.DELIVERY_RETRY_DELAY },
+      webhookDestinations: {
+        allowedOrigins: env.WEBHOOK_ALLOWED_ORIGINS,
+        ...(env.WEBHOOK_DOH_URL ? { resolve: dohResolver(env.WEBHOOK_DOH_URL) } : {}),
+      },
     },
     qstashReceiver: new QStashReceiver({
       currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY,

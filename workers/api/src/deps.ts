@@ -1,6 +1,6 @@
 import type { Keyring, LivePublisher, NotificationChannels } from '@anythingiot/core';
 import type { Database, DbHandle, SqlOverHttp } from '@anythingiot/db';
-import type { DeviceDownlink } from '@anythingiot/services';
+import type { DeviceDownlink, WebhookDestinations } from '@anythingiot/services';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 
@@ -28,6 +28,8 @@ export type AppDeps = {
     appUrl: string;
     /** How QStash retries a failed delivery (count, and a retry-delay expression). */
     retry: { retries: number; delay: string };
+    /** Where tenants' webhooks may point: checked at registration and before every send. */
+    webhookDestinations: WebhookDestinations;
   };
   /** Checks the `Upstash-Signature` of QStash callbacks (/v1/jobs/*). */
   qstashReceiver: Pick<QStashReceiver, 'verify'>;

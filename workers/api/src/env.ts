@@ -26,6 +26,27 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   SMS_AUTH_TOKEN: z.string().min(1),
   /** The sending number, E.164. */
   SMS_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +15005550006'),
+  /**
+   * Origins (`scheme://host:port`, comma-separated) exempt from the webhook destination rules
+   * (https only; no loopback, private, link-local, CGNAT or metadata address): destinations the
+   * deployment runs itself, e.g. the devstack's catcher. Unset in production.
+   */
+  WEBHOOK_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(z.array(z.url().transform((o) => new URL(o).origin))),
+  /**
+   * A DNS-over-HTTPS JSON endpoint (e.g. `https://cloudflare-dns.com/dns-query`): webhook host
+   * names are resolved through it and refused when any address is private. Unset: literal
+   * addresses and internal names are refused, other names are trusted (Workers have no DNS).
+   */
+  WEBHOOK_DOH_URL: z.url().optional(),
   /** Retries QStash makes of a failed delivery before it is dead (a dead letter in the API). */
   DELIVERY_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
   /** QStash `Upstash-Retry-Delay` expression (ms; `retried` counts from 0): 10 s, 20 s, 40 s, … */

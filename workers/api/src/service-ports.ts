@@ -16,6 +16,7 @@ export const servicePorts = (deps: AppDeps): ServicePorts => ({
   log: (event) => deps.log(event),
   commands: commandNotifier(deps),
   live: deps.live,
+  webhookDestinations: deps.notify.webhookDestinations,
 });
 
 /** The notification jobs on the api's QStash, called back at this api's public URL. */
@@ -36,4 +37,5 @@ export const notificationPorts = (deps: AppDeps): NotificationPorts => ({
   keyring: () => deps.keyring(),
   now: () => deps.now(),
   log: (event) => deps.log(event),
+  webhookDestinations: deps.notify.webhookDestinations,
 });

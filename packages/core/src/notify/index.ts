@@ -4,5 +4,6 @@ export * from './in-app.js';
 export * from './ports.js';
 export * from './recipients.js';
 export * from './sms.js';
+export * from './webhook-destination.js';
 export * from './webhook-event.js';
 export * from './webhook-signature.js';

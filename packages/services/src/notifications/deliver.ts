@@ -6,12 +6,15 @@ import {
   renderInApp,
   type SendResult,
   signWebhook,
+  WEBHOOK_REFUSAL_MESSAGES,
   webhookEvent,
 } from '@anythingiot/core';
 import { alertRepo, type Delivery, deliveryRepo, webhookEndpointRepo } from '@anythingiot/db';
+import { SendError } from './channels/send-error.js';
 import type { DeliverJob } from './jobs.js';
 import { loadNotice } from './load-notice.js';
 import type { NotificationJobCtx } from './ports.js';
+import { checkWebhookDestination, UnresolvedDestination } from './webhook-destinations.js';
 
 export type DeliverOutcome =
   | { outcome: 'unknown_delivery' }
@@ -120,6 +123,7 @@ async function send(
         : undefined;
       if (!endpoint) throw new Undeliverable('The webhook endpoint was deleted.');
       if (!endpoint.enabled) throw new Undeliverable('The webhook endpoint is disabled.');
+      await assertAllowedAtSend(endpoint.url, ports);
       const secret = await openSecret(await ports.keyring(), endpoint.secretCiphertext);
       const now = ports.now();
       const body = JSON.stringify(webhookEvent(delivery.id, notice, now));
@@ -132,5 +136,25 @@ async function send(
     }
     case 'in_app':
       throw new Error('in-app deliveries are recorded, not sent');
+  }
+}
+
+/**
+ * The destination rules again, right before the request: the row may have been stored before
+ * a rule existed, or the name may resolve elsewhere now. A refused address ends the delivery
+ * dead (no retry can fix it) with a fixed reason; a resolver failure is retried.
+ */
+async function assertAllowedAtSend(url: string, ports: NotificationJobCtx['ports']) {
+  let verdict: Awaited<ReturnType<typeof checkWebhookDestination>>;
+  try {
+    verdict = await checkWebhookDestination(url, ports.webhookDestinations);
+  } catch (err) {
+    if (err instanceof UnresolvedDestination) throw new SendError(err.message);
+    throw err;
+  }
+  if (!verdict.ok) {
+    throw new Undeliverable(
+      `The webhook endpoint’s URL is not allowed: it ${WEBHOOK_REFUSAL_MESSAGES[verdict.reason]}.`,
+    );
   }
 }

@@ -1,7 +1,17 @@
-import { bytesToBase64Url, sealSecret } from '@anythingiot/core';
+import {
+  bytesToBase64Url,
+  DomainError,
+  sealSecret,
+  WEBHOOK_REFUSAL_MESSAGES,
+} from '@anythingiot/core';
 import { type WebhookEndpoint, webhookEndpointRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
 import { notFound } from './notification-errors.js';
+import {
+  checkWebhookDestination,
+  destinationRefused,
+  UnresolvedDestination,
+} from './webhook-destinations.js';
 
 /** A new signing secret: 256 random bits, prefixed so it is recognisable in a config file. */
 export function newWebhookSecret(): string {
@@ -11,6 +21,8 @@ export function newWebhookSecret(): string {
 /**
  * Registers an endpoint and issues its signing secret. The plaintext secret exists only in
  * this answer: it is stored sealed with the keyring (like device secrets) and never shown again.
+ * The URL must be a public https destination (`ctx.ports.webhookDestinations`; strict when
+ * absent): anything else is refused before a row is written.
  */
 export async function createWebhookEndpoint({
   ctx,
@@ -19,6 +31,7 @@ export async function createWebhookEndpoint({
   ctx: TenantCtx;
   input: { name: string; url: string };
 }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  await assertAllowedDestination(ctx, input.url);
   const keyring = await ctx.ports.keyring();
   const secret = newWebhookSecret();
   const endpoint = await webhookEndpointRepo(ctx.db, ctx.tenantId).create(
@@ -28,6 +41,20 @@ export async function createWebhookEndpoint({
     auditMeta(ctx),
   );
   return { endpoint, secret };
+}
+
+async function assertAllowedDestination(ctx: TenantCtx, url: string) {
+  let verdict: Awaited<ReturnType<typeof checkWebhookDestination>>;
+  try {
+    verdict = await checkWebhookDestination(url, ctx.ports.webhookDestinations);
+  } catch (err) {
+    if (!(err instanceof UnresolvedDestination)) throw err;
+    throw new DomainError('UNAVAILABLE', 'The webhook URL’s host name could not be checked.', {
+      reason: 'resolver_unavailable',
+      retryAfterSeconds: 30,
+    });
+  }
+  if (!verdict.ok) throw destinationRefused(WEBHOOK_REFUSAL_MESSAGES[verdict.reason]);
 }
 
 export function listWebhookEndpoints({ ctx }: { ctx: TenantCtx }) {

@@ -1,6 +1,7 @@
 import type { Keyring, NotificationChannels } from '@anythingiot/core';
 import type { Database } from '@anythingiot/db';
 import type { NotificationJobs } from './jobs.js';
+import type { WebhookDestinations } from './webhook-destinations.js';
 
 /**
  * What the notification pipeline needs from the outside world, as typed ports: the channels
@@ -18,6 +19,8 @@ export type NotificationPorts = {
   /** Unix ms. */
   now(): number;
   log(event: Record<string, unknown>): void;
+  /** Checked again before every webhook send: a stored URL may predate a rule. */
+  webhookDestinations: WebhookDestinations;
 };
 
 /**

@@ -12,12 +12,17 @@ export class SendError extends Error {
 /** How long one provider call may take before the attempt counts as failed (QStash retries). */
 export const SEND_TIMEOUT_MS = 10_000;
 
-/** fetch with a deadline; a timeout or network error becomes a SendError. */
+/**
+ * fetch with a deadline; a timeout or network error becomes a SendError. `revealCause: false`
+ * leaves the network error's text out (a tenant's webhook must not learn "connection refused"
+ * from "no route" of an address it chose).
+ */
 export async function fetchWithDeadline(
   what: string,
   url: string,
   init: RequestInit,
   timeoutMs = SEND_TIMEOUT_MS,
+  { revealCause = true }: { revealCause?: boolean } = {},
 ): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -26,7 +31,9 @@ export async function fetchWithDeadline(
     throw new SendError(
       timedOut
         ? `${what} did not answer within ${timeoutMs} ms`
-        : `${what} unreachable: ${err instanceof Error ? err.message : String(err)}`,
+        : revealCause
+          ? `${what} unreachable: ${err instanceof Error ? err.message : String(err)}`
+          : `${what} unreachable`,
     );
   }
 }
