@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FacilityType, isDomainError, newId } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
-import {
-  createTestDatabase,
-  mailTo,
-  type TestDatabase,
-  testStack,
-} from '@anythingiot/devstack/testing';
+import { createTestDatabase, mailTo, type TestDatabase, testStack } from '@anythingiot/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import {

@@ -281,7 +281,7 @@ describe('logout', () => {
   });
 
   it('the throttle keys in Redis never contain the address', async () => {
-    const env = (await import('@anythingiot/devstack/testing')).testStack().env;
+    const env = (await import('@anythingiot/db/testing')).testStack().env;
     const redis = new Redis({
       url: env.UPSTASH_REDIS_REST_URL!,
       token: env.UPSTASH_REDIS_REST_TOKEN!,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import { createTestDatabase, type TestDatabase } from '@anythingiot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
 import { mailTo, PASSWORD, uniqueEmail } from './harness.js';

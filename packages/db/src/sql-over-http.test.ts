@@ -1,6 +1,4 @@
 import { newId, type ReadingRow } from '@anythingiot/core';
-import { freePort, startNeonProxy } from '@anythingiot/devstack';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlOverHttp, type SqlOverHttp } from './client.js';
@@ -9,6 +7,7 @@ import { deviceRepo } from './repos/devices.js';
 import { isUniqueViolation, pgErrorCode } from './repos/pg-errors.js';
 import { ingestReadings, listSeqGaps } from './repos/readings.js';
 import { createTenant } from './repos/tenants.js';
+import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 // The devstack's `POST /sql` against the real `neon()` client and the real Postgres: the same
 // protocol Neon serves in production, so `createSqlOverHttp` runs unchanged in both.
@@ -182,24 +181,6 @@ describe('Neon SQL over HTTP (devstack /sql, real neon() client)', () => {
       u.pathname = '/no_such_database';
     });
     expect((await rejection(neon(noDatabase).query('select 1'))).code).toBe('3D000');
-  });
-
-  it('Postgres unreachable: an HTTP 500 without SQLSTATE, as Neon answers', async () => {
-    const deadPort = await freePort();
-    const proxy = await startNeonProxy({ port: 0, postgresPort: deadPort });
-    const saved = neonConfig.fetchEndpoint;
-    try {
-      neonConfig.fetchEndpoint = proxy.sqlEndpoint;
-      const url = urlWith((u) => {
-        u.port = String(deadPort);
-      });
-      const err = await rejection(neon(url).query('select 1'));
-      expect(err.message).toMatch(/HTTP status 500.*ECONNREFUSED/);
-      expect(pgErrorCode(err)).toBeUndefined();
-    } finally {
-      neonConfig.fetchEndpoint = saved;
-      await proxy.close();
-    }
   });
 
   it('serves the ingest statements: guarded insert and the rare sequence-gap statement', async () => {

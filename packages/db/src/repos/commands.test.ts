@@ -1,8 +1,8 @@
 import { COMMAND_REDELIVERY_SECONDS, newId } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, commands } from '../schema/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { verifyTenantAudit } from './audit.js';
 import { commandRepo, deviceCommandRepo, expireDueCommands, type NewCommand } from './commands.js';
 import { deviceRepo } from './devices.js';

@@ -1,9 +1,9 @@
 import { CONNECTIVITIES, type Connectivity, deviceConnectivity, newId } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, devices } from '../schema/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { insertAlert } from './alerts.js';
 import { type ConnectivityClock, connectivityOf } from './connectivity.js';
 import { deviceRepo } from './devices.js';

@@ -1,7 +1,7 @@
 import { newId } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { deviceRepo } from './devices.js';
 import { ensureReadingPartitions, ingestReadings } from './readings.js';
 import { createTenant } from './tenants.js';

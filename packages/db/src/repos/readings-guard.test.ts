@@ -1,5 +1,4 @@
 import { newId, type ReadingRow } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   readings,
   rollups1m,
 } from '../schema/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { deviceRepo, findDeviceAuth } from './devices.js';
 import { ingestReadings } from './readings.js';
 import { createTenant } from './tenants.js';

@@ -1,8 +1,8 @@
 import { arrheniusTerm, mktFromSums, newId, type ReadingRow } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceLatest, devices, readings, rollups1m } from '../schema/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { deviceRepo, findDeviceAuth } from './devices.js';
 import { ingestReadings } from './readings.js';
 import { createTenant } from './tenants.js';

@@ -1,6 +1,6 @@
 import { newId, type ReadingRow } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { deviceRepo } from './devices.js';
 import { ingestReadings, listSeqGaps } from './readings.js';
 import { createTenant } from './tenants.js';

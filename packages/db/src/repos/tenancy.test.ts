@@ -1,8 +1,8 @@
 import { newId } from '@anythingiot/core';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devices, facilities, users } from '../schema/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { listAudit, verifyTenantAudit } from './audit.js';
 import { facilityRepo } from './facilities.js';
 import { pgErrorCode } from './pg-errors.js';

@@ -2,15 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase } from '@anythingiot/db/migrate';
+import { TEMPLATE_DATABASE, type TestStack } from '@anythingiot/db/testing';
 import type { TestProject } from 'vitest/node';
 import { startDevstack } from '../devstack.js';
-import { TEMPLATE_DATABASE, type TestStack } from './stack.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    testStack: TestStack;
-  }
-}
 
 type Shared = { stack: Promise<TestStack>; users: number; stop: () => Promise<void> };
 const KEY = Symbol.for('anythingiot.devstack.test');

@@ -1,77 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import type { DbHandle } from '@anythingiot/db';
-import { createNodeDb } from '@anythingiot/db/node';
-import pg from 'pg';
-import { inject } from 'vitest';
-import { TEMPLATE_DATABASE, type TestStack } from './stack.js';
-
-export type { TestStack } from './stack.js';
-
-/** The shared local cloud of this test run. */
-export function testStack(): TestStack {
-  return inject('testStack');
-}
-
-export type TestDatabase = {
-  name: string;
-  /** TCP URL (pg), e.g. for tools. */
-  url: string;
-  /** The api Worker env pointing at this database. */
-  env: Record<string, string>;
-  /** drizzle over the Neon driver through the proxy: the production client path. */
-  handle: DbHandle;
-  drop(): Promise<void>;
-};
-
-/**
- * A fresh, migrated database for one test file, cloned from the template (tens of ms), so
- * tests never share rows or depend on order.
- */
-export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
-  const stack = testStack();
-  const name = `${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: stack.postgresAdminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = stack.postgresUrlTemplate.replace('__DB__', name);
-  const env = { ...stack.env, DATABASE_URL: url };
-  const handle = createNodeDb(env);
-  return {
-    name,
-    url,
-    env,
-    handle,
-    async drop() {
-      await handle.close();
-      const client = new pg.Client({ connectionString: stack.postgresAdminUrl });
-      await client.connect();
-      await client
-        .query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-        .finally(() => client.end());
-    },
-  };
-}
-
-/** An email the devstack's catcher caught instead of sending it. */
-export type CaughtEmail = {
-  id: string;
-  kind: 'email';
-  createdAt: string;
-  payload: { to: string[]; subject: string; text: string | null; html: string | null };
-};
-
-/** Emails the catcher holds for an address, newest first (through its JSON API). */
-export async function mailTo(to: string): Promise<CaughtEmail[]> {
-  const url = new URL('/api/messages', testStack().urls.catcher);
-  url.searchParams.set('kind', 'email');
-  url.searchParams.set('to', to);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`catcher answered ${res.status}`);
-  return ((await res.json()) as { data: CaughtEmail[] }).data;
-}
+// The test harness's API, kept at this address for the workspaces above the devstack. Its
+// implementation sits in `@anythingiot/db/testing` so that db's and accounts' own tests can use it
+// without a dependency on the devstack (which depends on them).
 
 export { createNodeDb } from '@anythingiot/db/node';
+export {
+  type CaughtEmail,
+  createTestDatabase,
+  mailTo,
+  type TestDatabase,
+  type TestStack,
+  testStack,
+} from '@anythingiot/db/testing';
