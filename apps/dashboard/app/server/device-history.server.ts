@@ -35,7 +35,7 @@ export function parseHistoryQuery(
   timeZone: string,
 ): HistoryQuery {
   const range = params.get('range') ?? DEFAULT_RANGE;
-  if (range in RANGES) {
+  if (Object.hasOwn(RANGES, range)) {
     const width = RANGES[range as RangeKey];
     return { range: range as RangeKey, from: now - width, to: now };
   }

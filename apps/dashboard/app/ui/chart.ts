@@ -273,7 +273,7 @@ export function metricDisplay(metric: string, temperatureUnit: 'C' | 'F'): Metri
       convert: temperatureUnit === 'F' ? (c) => (c * 9) / 5 + 32 : same,
     };
   }
-  const known = METRICS[metric];
+  const known = Object.hasOwn(METRICS, metric) ? METRICS[metric] : undefined;
   if (known) return { ...known, convert: same };
   const words = metric.replaceAll('_', ' ');
   return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FieldError } from '../errors/domain-error.js';
 import { validateWith } from '../errors/validate-with.js';
 import { isId } from '../ids/ids.js';
-import { CANONICAL_METRICS, type CanonicalMetric, normaliseMetric } from '../readings/metrics.js';
+import { canonicalMetric, normaliseMetric } from '../readings/metrics.js';
 import { RuleScheduleSchema } from './schedule.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -74,8 +74,7 @@ function crossFieldErrors(rule: z.infer<typeof BaseRuleSchema>): FieldError[] {
     // Ingest stores `temp_f` as `temperature` in °C; a rule on the alias would never match.
     errors.push({ path: 'metric', message: `use the canonical name "${normalised.metric}"` });
   }
-  const range =
-    metric in CANONICAL_METRICS ? CANONICAL_METRICS[metric as CanonicalMetric] : undefined;
+  const range = canonicalMetric(metric);
   const inRange = (path: string, value: number) => {
     if (range && (value < range.min || value > range.max)) {
       errors.push({

@@ -1,11 +1,8 @@
 import { describeCondition } from '../notify/alert-notice.js';
-import { CANONICAL_METRICS } from '../readings/metrics.js';
+import { unitOfMetric } from '../readings/metrics.js';
 import type { RuleCondition } from './rule.js';
 
-const unitOf = (metric: string) =>
-  metric in CANONICAL_METRICS
-    ? CANONICAL_METRICS[metric as keyof typeof CANONICAL_METRICS].unit
-    : null;
+const unitOf = unitOfMetric;
 
 /** "1 h 5 min", "15 min", "30 s": a duration as people say it. */
 export function describeDuration(seconds: number): string {

@@ -17,34 +17,73 @@ export type CanonicalMetric = keyof typeof CANONICAL_METRICS;
 /** Custom numeric metrics: lower snake case, so they are safe as keys everywhere. */
 export const CUSTOM_METRIC = /^[a-z][a-z0-9_]{0,62}$/;
 
+/**
+ * The canonical metric's spec, or undefined. An own-property check: a user-given name such as
+ * `constructor` or `toString` must never find something inherited from Object.prototype.
+ */
+export function canonicalMetric(
+  name: string,
+): (typeof CANONICAL_METRICS)[CanonicalMetric] | undefined {
+  return Object.hasOwn(CANONICAL_METRICS, name)
+    ? CANONICAL_METRICS[name as CanonicalMetric]
+    : undefined;
+}
+
+/** The stored unit of a canonical metric; null for custom (or unknown) ones. */
+export function unitOfMetric(name: string): string | null {
+  return canonicalMetric(name)?.unit ?? null;
+}
+
+/**
+ * Names every JavaScript object answers to. `constructor` passes the custom-metric pattern but
+ * would meet plain-object tables all the way to the browser, so it is refused as a metric name
+ * (`__proto__` already fails the pattern).
+ */
+const RESERVED_METRIC_NAMES: ReadonlySet<string> = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+]);
+
 type Converter = { metric: CanonicalMetric; convert: (v: number) => number };
 const same = (metric: CanonicalMetric): Converter => ({ metric, convert: (v) => v });
 
-/** Incoming names (lower-cased) and how they map onto canonical metrics. */
-const ALIASES: Record<string, Converter> = {
-  temperature: same('temperature'),
-  temp: same('temperature'),
-  temperature_c: same('temperature'),
-  temp_c: same('temperature'),
-  temperature_f: { metric: 'temperature', convert: (f) => ((f - 32) * 5) / 9 },
-  temp_f: { metric: 'temperature', convert: (f) => ((f - 32) * 5) / 9 },
-  humidity: same('humidity'),
-  rh: same('humidity'),
-  relative_humidity: same('humidity'),
-  door: same('door'),
-  door_status: same('door'),
-  door_open: same('door'),
-  power: same('power'),
-  power_w: same('power'),
-  power_consumption: same('power'),
-  power_kw: { metric: 'power', convert: (kw) => kw * 1_000 },
-  battery: same('battery'),
-  battery_pct: same('battery'),
-  rssi: same('rssi'),
-  rssi_dbm: same('rssi'),
-};
+/**
+ * Incoming names (lower-cased) and how they map onto canonical metrics. A Map, not an object
+ * literal: the names come from devices, and `constructor` must not find Object's.
+ */
+const ALIASES: ReadonlyMap<string, Converter> = new Map(
+  Object.entries({
+    temperature: same('temperature'),
+    temp: same('temperature'),
+    temperature_c: same('temperature'),
+    temp_c: same('temperature'),
+    temperature_f: { metric: 'temperature', convert: (f) => ((f - 32) * 5) / 9 },
+    temp_f: { metric: 'temperature', convert: (f) => ((f - 32) * 5) / 9 },
+    humidity: same('humidity'),
+    rh: same('humidity'),
+    relative_humidity: same('humidity'),
+    door: same('door'),
+    door_status: same('door'),
+    door_open: same('door'),
+    power: same('power'),
+    power_w: same('power'),
+    power_consumption: same('power'),
+    power_kw: { metric: 'power', convert: (kw) => kw * 1_000 },
+    battery: same('battery'),
+    battery_pct: same('battery'),
+    rssi: same('rssi'),
+    rssi_dbm: same('rssi'),
+  } satisfies Record<string, Converter>),
+);
 
-const DOOR_WORDS: Record<string, number> = { open: 1, opened: 1, closed: 0, close: 0, shut: 0 };
+const DOOR_WORDS: ReadonlyMap<string, number> = new Map([
+  ['open', 1],
+  ['opened', 1],
+  ['closed', 0],
+  ['close', 0],
+  ['shut', 0],
+]);
 
 export type MetricValue = { metric: string; value: number };
 export type MetricProblem = {
@@ -58,11 +97,11 @@ export type MetricProblem = {
  */
 export function normaliseMetric(name: string, raw: unknown): MetricValue | MetricProblem {
   const key = name.toLowerCase();
-  const alias = ALIASES[key];
+  const alias = ALIASES.get(key);
   if (alias?.metric === 'door') {
     const value =
       typeof raw === 'string'
-        ? DOOR_WORDS[raw.toLowerCase()]
+        ? DOOR_WORDS.get(raw.toLowerCase())
         : typeof raw === 'boolean'
           ? Number(raw)
           : raw;
@@ -78,10 +117,12 @@ export function normaliseMetric(name: string, raw: unknown): MetricValue | Metri
     return { code: 'invalid_value', detail: `${name} must be a finite number` };
   }
   if (!alias) {
-    if (!CUSTOM_METRIC.test(key)) {
+    if (!CUSTOM_METRIC.test(key) || RESERVED_METRIC_NAMES.has(key)) {
       return {
         code: 'invalid_metric',
-        detail: `metric name "${name}" must match ${CUSTOM_METRIC}`,
+        detail: RESERVED_METRIC_NAMES.has(key)
+          ? `metric name "${name}" is reserved`
+          : `metric name "${name}" must match ${CUSTOM_METRIC}`,
       };
     }
     return { metric: key, value: raw };

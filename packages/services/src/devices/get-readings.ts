@@ -1,7 +1,7 @@
 import {
   aggregateOf,
-  CANONICAL_METRICS,
   CUSTOM_METRIC,
+  canonicalMetric,
   DomainError,
   isId,
   mktFromSums,
@@ -11,6 +11,7 @@ import {
   type RollupResolution,
   type SeriesSummary,
   summarise,
+  unitOfMetric,
 } from '@anythingiot/core';
 import { type BucketPoint, bucketSeries, deviceRepo, rawSeries } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
@@ -105,7 +106,8 @@ export async function getReadings({
 
 /** Refuses what is not a canonical or custom metric name, naming the field. */
 export function assertMetricName(metric: string): void {
-  if (!(metric in CANONICAL_METRICS) && !CUSTOM_METRIC.test(metric)) {
+  // Own properties only: `?metric=constructor` must not find Object.prototype's.
+  if (!canonicalMetric(metric) && !CUSTOM_METRIC.test(metric)) {
     throw new DomainError('VALIDATION', `"${metric}" is not a metric name.`, {
       errors: [{ path: 'metric', message: 'unknown metric name' }],
     });
@@ -114,9 +116,7 @@ export function assertMetricName(metric: string): void {
 
 /** The stored unit of a canonical metric; null for custom ones. */
 export function unitOf(metric: string): string | null {
-  return metric in CANONICAL_METRICS
-    ? CANONICAL_METRICS[metric as keyof typeof CANONICAL_METRICS].unit
-    : null;
+  return unitOfMetric(metric);
 }
 
 /** Whole buckets only: a half bucket at either end would show a misleading min/max. */

@@ -1,9 +1,4 @@
-import {
-  type AlertNotice,
-  alertLink,
-  CANONICAL_METRICS,
-  describeCondition,
-} from '@anythingiot/core';
+import { type AlertNotice, alertLink, describeCondition, unitOfMetric } from '@anythingiot/core';
 import {
   type Alert,
   alertRuleRepo,
@@ -28,10 +23,7 @@ export async function loadNotice(
     alert.facilityId ? facilityRepo(db, alert.tenantId).get(alert.facilityId) : undefined,
     alert.ruleId ? alertRuleRepo(db, alert.tenantId).get(alert.ruleId) : undefined,
   ]);
-  const unit =
-    alert.metric && alert.metric in CANONICAL_METRICS
-      ? CANONICAL_METRICS[alert.metric as keyof typeof CANONICAL_METRICS].unit
-      : null;
+  const unit = alert.metric ? unitOfMetric(alert.metric) : null;
   return {
     alertId: alert.id,
     kind: alert.kind,
