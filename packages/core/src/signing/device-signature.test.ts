@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signDeviceRequest, verifyDeviceSignature } from './device-signature.js';
+import { deviceSigningKey, signDeviceRequest, verifyDeviceSignature } from './device-signature.js';
 
 // The reference is the customer guide's own formula, computed with Node's HMAC.
 const reference = (secret: string, body: string, ts: string) =>
@@ -60,5 +60,46 @@ describe('device signature', () => {
       .digest('hex');
     expect(sig).toBe(expected);
     expect(await verifyDeviceSignature('k', bytes, '5', sig)).toBe(true);
+  });
+});
+
+describe('an empty device secret (#22 item 5)', () => {
+  const ts = '1763890000000';
+  const body = '{"readings":[]}';
+
+  it('fails verification instead of throwing, as a string or as a key', async () => {
+    // The signature HMAC itself gives an empty key (all zeros): it must not be accepted.
+    const zeroKeySig = createHmac('sha256', '')
+      .update(body + ts)
+      .digest('hex');
+    expect(await verifyDeviceSignature('', body, ts, zeroKeySig)).toBe(false);
+    const key = await deviceSigningKey('');
+    expect(await verifyDeviceSignature(key, body, ts, zeroKeySig)).toBe(false);
+    await expect(signDeviceRequest('', body, ts)).rejects.toThrow(/secret is required/);
+  });
+
+  it('property: nothing verifies under an empty secret, whatever was signed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), fc.string(), async (anySecret, b, t) => {
+        const sig = createHmac('sha256', anySecret)
+          .update(b + t)
+          .digest('hex');
+        expect(await verifyDeviceSignature('', b, t, sig)).toBe(false);
+        expect(await verifyDeviceSignature(await deviceSigningKey(''), b, t, sig)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('verifies with a pre-imported key exactly as with the secret', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1 }), fc.string(), async (secret, b) => {
+        const sig = await signDeviceRequest(secret, b, ts);
+        const key = await deviceSigningKey(secret);
+        expect(await verifyDeviceSignature(key, b, ts, sig)).toBe(true);
+        expect(await verifyDeviceSignature(key, `${b}x`, ts, sig)).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -10,6 +10,8 @@ export async function signDeviceRequest(
   rawBody: Uint8Array | string,
   timestamp: string,
 ): Promise<string> {
+  // A sender without a secret is a configuration bug: say so instead of signing with nothing.
+  if (secret === '') throw new RangeError('a device secret is required to sign');
   const key = await deviceSigningKey(secret);
   const mac = await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp));
   return toHex(new Uint8Array(mac));
@@ -26,7 +28,7 @@ export async function verifyDeviceSignature(
   signature: string,
 ): Promise<boolean> {
   const received = fromHex(signature);
-  if (received?.length !== 32) return false;
+  if (received?.length !== 32 || secret === '') return false;
   const key = typeof secret === 'string' ? await deviceSigningKey(secret) : secret;
   const expected = new Uint8Array(
     await crypto.subtle.sign('HMAC', key, signedMessage(rawBody, timestamp)),
@@ -34,15 +36,16 @@ export async function verifyDeviceSignature(
   return constantTimeEqual(expected, received);
 }
 
-/** The device secret as a non-extractable HMAC-SHA256 key (safe to keep in memory). */
+/**
+ * The device secret as a non-extractable HMAC-SHA256 key (safe to keep in memory). An empty
+ * secret (Web Crypto refuses a zero-length key) gets a random key nobody holds, so whatever is
+ * checked with it fails verification instead of throwing; HMAC's own reading of an empty key
+ * (all zeros) would instead accept anyone who also signs with nothing.
+ */
 export function deviceSigningKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+  const raw =
+    secret === '' ? crypto.getRandomValues(new Uint8Array(32)) : new TextEncoder().encode(secret);
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
 function signedMessage(rawBody: Uint8Array | string, timestamp: string): Uint8Array<ArrayBuffer> {
