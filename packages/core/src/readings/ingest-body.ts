@@ -79,13 +79,9 @@ function parseReading(
     return { code: 'invalid_reading', detail: 'a reading must be an object' };
   }
   const r = reading as Record<string, unknown>;
-  const ts = parseEventTime(r.ts);
-  if (ts === null) {
-    return {
-      code: 'invalid_timestamp',
-      detail: 'ts must be an ISO 8601 time with zone, or Unix ms',
-    };
-  }
+  const time = readEventTime(r.ts);
+  if ('code' in time) return time;
+  const { ts } = time;
   if (ts > now + limits.maxFutureSkewMs) {
     return {
       code: 'future_timestamp',
@@ -127,25 +123,90 @@ function parseReading(
   return rows;
 }
 
-/** ISO 8601 with a zone (`Z` or `±hh:mm`; any fraction digits) or Unix ms; else null. */
-export function parseEventTime(value: unknown): number | null {
+/** Event-time refusals, each with its own code so a device's log says what to fix. */
+export type EventTimeProblem = {
+  code: 'invalid_timestamp' | 'impossible_date' | 'timestamp_out_of_range';
+  detail: string;
+};
+
+/** The largest instant JavaScript's Date represents (±100,000,000 days around 1970). */
+export const MAX_DATE_MS = 8.64e15;
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Reads a reading's `ts`: ISO 8601 with a zone (`Z` or `±hh:mm`; any fraction digits) or Unix
+ * ms (Unix seconds, a common device mistake, are recognised below 1e11). Refuses what is not a
+ * time (`invalid_timestamp`), a date no calendar has (`impossible_date`: 2026-02-30, 2026-02-29,
+ * 2026-04-31, hour 24, second 60 — Date.parse would silently move them to the next month or
+ * day) and a number beyond Date's range (`timestamp_out_of_range`, e.g. 1e16).
+ */
+export function readEventTime(value: unknown): { ts: number } | EventTimeProblem {
   if (typeof value === 'number') {
-    // Unix seconds are a common device mistake; 1e11 ms is 1973, 1e11 s is year 5138.
+    // 1e11 ms is 1973, 1e11 s is year 5138.
     const ms = value < 1e11 ? value * 1_000 : value;
-    return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
+    if (!Number.isFinite(ms) || ms <= 0) {
+      return { code: 'invalid_timestamp', detail: 'ts must be a positive Unix time in ms' };
+    }
+    if (ms > MAX_DATE_MS) {
+      return {
+        code: 'timestamp_out_of_range',
+        detail: `ts ${value} is beyond the last representable time (${MAX_DATE_MS} ms)`,
+      };
+    }
+    return { ts: Math.round(ms) };
   }
-  if (typeof value !== 'string') return null;
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/.exec(
-      value,
-    );
-  if (!match) return null;
+  const match = typeof value === 'string' ? ISO_TIME.exec(value) : null;
+  if (!match) {
+    return {
+      code: 'invalid_timestamp',
+      detail: 'ts must be an ISO 8601 time with zone, or Unix ms',
+    };
+  }
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return {
+      code: 'impossible_date',
+      detail: `ts ${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]} is not a calendar date and time`,
+    };
+  }
   // Date.parse refuses more than 3 fraction digits in some runtimes; Python sends 6.
   const millis = (match[7] ?? '').padEnd(3, '0').slice(0, 3);
   const zone = match[8] === 'Z' ? 'Z' : `${match[8]!.slice(0, 3)}:${match[8]!.slice(-2)}`;
   const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}.${millis}${zone}`;
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
+  if (Number.isNaN(ms)) {
+    return { code: 'invalid_timestamp', detail: `ts zone ${match[8]} is not a UTC offset` };
+  }
+  return { ts: ms };
+}
+
+/** Days in a month of the proleptic Gregorian calendar (ISO 8601's). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** `readEventTime` as Unix ms, or null for any refusal. */
+export function parseEventTime(value: unknown): number | null {
+  const time = readEventTime(value);
+  return 'ts' in time ? time.ts : null;
 }
 
 function invalid(reason: string, message: string, path: string) {
