@@ -1,5 +1,6 @@
 import type { Actor, ApiKeyScope, Keyring, LivePublisher } from '@anythingiot/core';
 import type { Command, Database } from '@anythingiot/db';
+import type { JobQueue } from './jobs/qstash-jobs.js';
 import type { WebhookDestinations } from './notifications/webhook-destinations.js';
 
 /**
@@ -32,6 +33,8 @@ export type ServicePorts = {
    * rules (public https only, no exemptions, names judged by their text).
    */
   webhookDestinations?: WebhookDestinations;
+  /** Where QStash jobs are queued (`ctx.ports.jobs.publish(def, body)`); required by `SystemCtx`. */
+  jobs?: JobQueue;
 };
 
 /**
@@ -75,6 +78,18 @@ export type DeviceCtx = {
   requestId: string | null;
   db: Database;
   ports: ServicePorts;
+};
+
+/**
+ * Work no credential asked for: QStash callbacks (a verified signature) and sweeps. The actor
+ * is the system or the job itself; which tenant comes from the job's body, which QStash
+ * signed, or the use case works across tenants on purpose (listed where it does).
+ */
+export type SystemCtx = {
+  actor: Extract<Actor, { type: 'system' | 'job' }>;
+  requestId: string | null;
+  db: Database;
+  ports: ServicePorts & { jobs: JobQueue; live: LivePublisher };
 };
 
 /** The audit metadata every change carries. */

@@ -2,6 +2,7 @@ export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';
 export { getAlert } from './alerts/get-alert.js';
+export { alertsSweepJob, type ExcursionCheckJob, excursionCheckJob } from './alerts/jobs.js';
 export { listAlerts } from './alerts/list-alerts.js';
 export {
   archiveAlertRule,
@@ -21,13 +22,10 @@ export {
 export { type AuditEntry, type AuditQuery, listAuditLog } from './audit/list-audit-log.js';
 export { commandNotFound } from './commands/command-errors.js';
 export {
-  COMMAND_EXPIRY_PATH,
-  type CommandExpiryJob,
   type CommandNotifierDeps,
   commandNotifier,
   commandStatusEvents,
   type DeviceDownlink,
-  type JobPublisher,
   scheduleCommandExpiry,
 } from './commands/command-notifier.js';
 export { createCommand } from './commands/create-command.js';
@@ -42,6 +40,7 @@ export {
 export { EXPIRY_BATCH, expireCommands } from './commands/expire-commands.js';
 export { countFacilityCommandTargets } from './commands/facility-command-targets.js';
 export { getCommand } from './commands/get-command.js';
+export { type CommandExpiryJob, commandExpiryJob } from './commands/jobs.js';
 export { listDeviceCommands } from './commands/list-device-commands.js';
 export {
   auditMeta,
@@ -49,6 +48,7 @@ export {
   type DeviceCtx,
   type ForgettingCache,
   type ServicePorts,
+  type SystemCtx,
   type TenantCtx,
 } from './context.js';
 export { createDevice } from './devices/create-device.js';
@@ -81,6 +81,21 @@ export { facilityNotFound } from './facilities/facility-errors.js';
 export { getFacility } from './facilities/get-facility.js';
 export { listFacilities } from './facilities/list-facilities.js';
 export { updateFacility } from './facilities/update-facility.js';
+export { ensurePartitionsJob } from './ingest/jobs.js';
+export { JOBS, jobSchedules } from './jobs/catalog.js';
+export {
+  type AnyJobDefinition,
+  defineJob,
+  type JobBody,
+  type JobDefinition,
+  type PublishOptions,
+} from './jobs/define-job.js';
+export {
+  type JobQueue,
+  type QStashPublisher,
+  type QStashPublishRequest,
+  qstashJobs,
+} from './jobs/qstash-jobs.js';
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { issueRoomToken, type RoomTicket, tenantRoomPath } from './live/issue-room-token.js';
@@ -97,13 +112,14 @@ export {
   DELIVER_JOB_PATH,
   type DeliverJob,
   DeliverJobSchema,
+  deliverFailedJob,
+  deliverJob,
   ESCALATE_JOB_PATH,
-  ESCALATE_RETRIES,
   type EscalateJob,
   EscalateJobSchema,
+  escalateJob,
   type NotificationJobs,
-  type QStashPublisher,
-  qstashNotificationJobs,
+  notificationJobs,
 } from './notifications/jobs.js';
 export { getDelivery, listDeliveries } from './notifications/list-deliveries.js';
 export {

@@ -3,13 +3,14 @@ import { deviceRepo } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  COMMAND_EXPIRY_PATH,
-  type CommandNotifierDeps,
+  commandExpiryJob,
   commandNotifier,
   countFacilityCommandTargets,
   createCommand,
   createDevice,
   createFacilityCommands,
+  type QStashPublishRequest,
+  qstashJobs,
   revokeDevice,
 } from '../src/index.js';
 import { memberCtx, refusal, seedTenant } from './fixtures.js';
@@ -42,7 +43,7 @@ async function world() {
 /** A notifier with recording parts, and what each part was asked to do. */
 function recording(failing: string[] = []) {
   const seen = {
-    jobs: [] as Parameters<CommandNotifierDeps['qstash']['publishJSON']>[0][],
+    jobs: [] as QStashPublishRequest[],
     published: [] as { tenantId: string; events: readonly LiveEvent[] }[],
     pushed: [] as string[],
     logged: [] as Record<string, unknown>[],
@@ -51,13 +52,15 @@ function recording(failing: string[] = []) {
     if (failing.includes(part)) throw new Error(`${part} down`);
   };
   const notifier = commandNotifier({
-    qstash: {
-      publishJSON: async (job) => {
-        fail('qstash');
-        seen.jobs.push(job);
+    jobs: qstashJobs(
+      {
+        publishJSON: async (job) => {
+          fail('qstash');
+          seen.jobs.push(job);
+        },
       },
-    },
-    apiPublicUrl: 'https://api.example.com',
+      'https://api.example.com',
+    ),
     live: {
       publish: async (tenantId, events) => {
         fail('live');
@@ -95,7 +98,7 @@ describe('commandNotifier', () => {
     expect(seen.jobs).toHaveLength(instants.size);
     for (const at of instants) {
       expect(seen.jobs).toContainEqual({
-        url: `https://api.example.com${COMMAND_EXPIRY_PATH}`,
+        url: `https://api.example.com${commandExpiryJob.path}`,
         body: { tenantId: w.tenantId },
         deduplicationId: `command-expiry:${w.tenantId}:${at}`,
         retries: 3,

@@ -1,6 +1,12 @@
 import { type Keyring, type LivePublisher, noLivePublisher, parseKeyring } from '@anythingiot/core';
 import { createDb, createSqlOverHttp, dbConfigFromEnv, type SqlOverHttp } from '@anythingiot/db';
-import { dohResolver, httpWebhook, resendEmail, twilioSms } from '@anythingiot/services';
+import {
+  dohResolver,
+  httpWebhook,
+  qstashJobs,
+  resendEmail,
+  twilioSms,
+} from '@anythingiot/services';
 import { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import { Redis } from '@upstash/redis';
 import type { AppDeps, LogEvent } from './deps.js';
@@ -19,6 +25,11 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
   let keyring: Promise<Keyring> | undefined;
   let sqlOverHttp: SqlOverHttp | undefined;
   const dbConfig = { ...dbConfigFromEnv(env), webSocketConstructor: extras.webSocketConstructor };
+  const qstash = new QStashClient({
+    baseUrl: env.QSTASH_URL,
+    token: env.QSTASH_TOKEN,
+    retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
+  });
   return {
     openDb: () => createDb(dbConfig),
     // Unlike a WebSocket, the HTTP query function holds no socket or other I/O object between
@@ -35,12 +46,9 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       // Redis is an accelerator here (cache, replay guard, limits): fail fast, degrade.
       retry: { retries: 1, backoff: () => 50 },
     }),
-    qstash: new QStashClient({
-      baseUrl: env.QSTASH_URL,
-      token: env.QSTASH_TOKEN,
-      retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
-    }),
-    apiPublicUrl: env.API_PUBLIC_URL,
+    qstash,
+    // QStash delivers our jobs to this api's public URL (/v1/jobs/*).
+    jobs: qstashJobs(qstash, env.API_PUBLIC_URL),
     // The notification channels' port adapters (they live in services, so the dashboard can
     // build the same); the use cases get them through `notificationPorts(deps)`.
     notify: {

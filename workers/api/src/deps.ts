@@ -1,6 +1,6 @@
 import type { Keyring, LivePublisher, NotificationChannels } from '@anythingiot/core';
 import type { Database, DbHandle, SqlOverHttp } from '@anythingiot/db';
-import type { DeviceDownlink, WebhookDestinations } from '@anythingiot/services';
+import type { DeviceDownlink, JobQueue, WebhookDestinations } from '@anythingiot/services';
 import type { Client as QStashClient, Receiver as QStashReceiver } from '@upstash/qstash';
 import type { Redis } from '@upstash/redis';
 
@@ -20,9 +20,10 @@ export type AppDeps = {
    */
   sqlOverHttp(): SqlOverHttp;
   redis: Redis;
+  /** QStash itself: the readiness probe. Jobs are queued through `jobs`. */
   qstash: QStashClient;
-  /** This api's public base URL, where QStash delivers the jobs we publish (/v1/jobs/*). */
-  apiPublicUrl: string;
+  /** Queues QStash jobs (services' `defineJob` definitions) to this api's public base URL. */
+  jobs: JobQueue;
   /** Email, SMS and webhook senders, and the dashboard URL notifications link to. */
   notify: NotificationChannels & {
     appUrl: string;

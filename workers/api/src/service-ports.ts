@@ -1,7 +1,7 @@
 import {
   type NotificationJobs,
   type NotificationPorts,
-  qstashNotificationJobs,
+  notificationJobs as onJobQueue,
   type ServicePorts,
 } from '@anythingiot/services';
 import { commandNotifier } from './commands/notifier.js';
@@ -19,15 +19,9 @@ export const servicePorts = (deps: AppDeps): ServicePorts => ({
   webhookDestinations: deps.notify.webhookDestinations,
 });
 
-/** The notification jobs on the api's QStash, called back at this api's public URL. */
-export const notificationJobs = (
-  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'notify'>,
-): NotificationJobs =>
-  qstashNotificationJobs({
-    qstash: deps.qstash,
-    apiPublicUrl: deps.apiPublicUrl,
-    retry: deps.notify.retry,
-  });
+/** The notification jobs on the api's job queue, deliveries retried as configured. */
+export const notificationJobs = (deps: Pick<AppDeps, 'jobs' | 'notify'>): NotificationJobs =>
+  onJobQueue(deps.jobs, deps.notify.retry);
 
 /** The slice of the api's deps the notification use cases (escalate, deliver) get. */
 export const notificationPorts = (deps: AppDeps): NotificationPorts => ({

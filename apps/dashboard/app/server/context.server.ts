@@ -18,7 +18,7 @@ import {
   type RoomNamespace,
   roomPublisher,
 } from '@anythingiot/rooms/publisher';
-import { type CommandNotifier, commandNotifier } from '@anythingiot/services';
+import { type CommandNotifier, commandNotifier, qstashJobs } from '@anythingiot/services';
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { Client as QStashClient } from '@upstash/qstash';
 import { type DashboardEnv, dashboardEnv } from './env.server';
@@ -108,12 +108,15 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
     live,
     commands: () => {
       commands ??= commandNotifier({
-        qstash: new QStashClient({
-          baseUrl: env.QSTASH_URL,
-          token: env.QSTASH_TOKEN,
-          retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
-        }),
-        apiPublicUrl: env.API_PUBLIC_URL,
+        // The api's expiry job, queued to the api's public URL.
+        jobs: qstashJobs(
+          new QStashClient({
+            baseUrl: env.QSTASH_URL,
+            token: env.QSTASH_TOKEN,
+            retry: { retries: 2, backoff: (n) => 100 * 2 ** n },
+          }),
+          env.API_PUBLIC_URL,
+        ),
         ...(live ? { live } : {}),
         ...(bindings.DEVICE
           ? { downlink: deviceDownlink(bindings.DEVICE as DeviceRoomNamespace) }

@@ -1,23 +1,8 @@
 import type { CommandStatusEvent, LivePublisher } from '@anythingiot/core';
 import type { Command } from '@anythingiot/db';
 import type { CommandNotifier } from '../context.js';
-
-/** The api's QStash callback that expires overdue commands (scheduled per expiry, and every minute). */
-export const COMMAND_EXPIRY_PATH = '/v1/jobs/command-expiry';
-
-/** A tenant's overdue commands; without a tenant, every tenant's (the per-minute sweep). */
-export type CommandExpiryJob = { tenantId?: string };
-
-/** The slice of a QStash client that schedules a job (structural: `@upstash/qstash`'s Client fits). */
-export type JobPublisher = {
-  publishJSON(request: {
-    url: string;
-    body: CommandExpiryJob;
-    deduplicationId: string;
-    retries: number;
-    notBefore: number;
-  }): Promise<unknown>;
-};
+import type { JobQueue } from '../jobs/qstash-jobs.js';
+import { commandExpiryJob } from './jobs.js';
 
 /** Wakes a device's room to push its due commands (a no-op when the device is not connected). */
 export type DeviceDownlink = { deliver(deviceId: string): Promise<void> };
@@ -28,7 +13,7 @@ export type DeviceDownlink = { deliver(deviceId: string): Promise<void> };
  * the instant, so publishing it twice (the api and the dashboard, a retry) is a no-op.
  */
 export async function scheduleCommandExpiry(
-  deps: { qstash: JobPublisher; apiPublicUrl: string },
+  jobs: JobQueue,
   commands: readonly Pick<Command, 'tenantId' | 'expiresAt'>[],
 ) {
   const due = new Map<string, { tenantId: string; at: number }>();
@@ -38,14 +23,7 @@ export async function scheduleCommandExpiry(
   }
   await Promise.all(
     [...due.values()].map(({ tenantId, at }) =>
-      deps.qstash.publishJSON({
-        url: new URL(COMMAND_EXPIRY_PATH, deps.apiPublicUrl).toString(),
-        body: { tenantId },
-        deduplicationId: `command-expiry:${tenantId}:${at}`,
-        retries: 3,
-        // Whole seconds, rounded up: the job never runs before the commands are overdue.
-        notBefore: Math.ceil(at / 1_000),
-      }),
+      jobs.publish(commandExpiryJob, { tenantId }, { notBefore: at }),
     ),
   );
 }
@@ -75,8 +53,8 @@ export function commandStatusEvents(
 }
 
 export type CommandNotifierDeps = {
-  qstash: JobPublisher;
-  apiPublicUrl: string;
+  /** Where the expiry jobs are queued. */
+  jobs: JobQueue;
   /** The tenant rooms; absent: dashboards learn of commands on their next read. */
   live?: LivePublisher;
   /** The device rooms; absent: commands wait for the device's next post or connection. */
@@ -125,7 +103,7 @@ export function commandNotifier(deps: CommandNotifierDeps): CommandNotifier {
     async created(commands) {
       const { downlink } = deps;
       await Promise.all([
-        attempt('expiry_schedule', commands, () => scheduleCommandExpiry(deps, commands)),
+        attempt('expiry_schedule', commands, () => scheduleCommandExpiry(deps.jobs, commands)),
         publish(commands),
         downlink &&
           attempt('push', commands, () =>

@@ -91,13 +91,11 @@ export async function escalate({
     pending.map((d) => ports.jobs.deliver({ tenantId: input.tenantId, deliveryId: d.id })),
   );
   if (plan.nextCheckAt !== null) {
-    await ports.jobs.escalate(
-      { tenantId: input.tenantId, alertId: input.alertId, at: plan.nextCheckAt },
-      {
-        deduplicationId: `escalate:${input.alertId}:${plan.nextCheckAt}`,
-        notBeforeMs: plan.nextCheckAt,
-      },
-    );
+    await ports.jobs.escalate({
+      tenantId: input.tenantId,
+      alertId: input.alertId,
+      at: plan.nextCheckAt,
+    });
   }
   return {
     outcome: 'escalated',

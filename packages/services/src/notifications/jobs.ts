@@ -1,11 +1,42 @@
 import { z } from 'zod';
+import { defineJob } from '../jobs/define-job.js';
+import type { JobQueue } from '../jobs/qstash-jobs.js';
 
-/** QStash callbacks of the notification pipeline (mounted by the api). */
-export const ESCALATE_JOB_PATH = '/v1/jobs/escalate';
-export const DELIVER_JOB_PATH = '/v1/jobs/deliver';
-/** QStash's failure callback for deliver jobs: called once retries are exhausted. */
-export const DELIVER_FAILED_JOB_PATH = '/v1/jobs/deliver-failed';
+/** A deliver job's body. */
+export const DeliverJobSchema = z.object({
+  tenantId: z.string().min(1),
+  deliveryId: z.string().min(1),
+});
+export type DeliverJob = z.infer<typeof DeliverJobSchema>;
 
+/**
+ * QStash's failure callback for deliver jobs, called once retries are exhausted: the last
+ * answer's status and the original message, base64.
+ */
+export const deliverFailedJob = defineJob({
+  path: '/v1/jobs/deliver-failed',
+  schema: z.object({
+    status: z.number().int(),
+    retried: z.number().int().optional(),
+    sourceBody: z.string(),
+  }),
+  retries: 3,
+});
+
+/**
+ * Sends one delivery. The delivery id is the dedup id, so queueing it again (a re-run
+ * escalation) never sends twice. QStash retries failures with the configured backoff (see
+ * `notificationJobs`) and, when it gives up, calls `deliverFailedJob`, which marks it dead.
+ */
+export const deliverJob = defineJob({
+  path: '/v1/jobs/deliver',
+  schema: DeliverJobSchema,
+  dedupKey: (job) => job.deliveryId,
+  retries: 3,
+  failureCallback: deliverFailedJob,
+});
+
+/** One run of an alert's escalation. */
 export const EscalateJobSchema = z.object({
   tenantId: z.string().min(1),
   alertId: z.string().min(1),
@@ -14,80 +45,44 @@ export const EscalateJobSchema = z.object({
 });
 export type EscalateJob = z.infer<typeof EscalateJobSchema>;
 
-export const DeliverJobSchema = z.object({
-  tenantId: z.string().min(1),
-  deliveryId: z.string().min(1),
+/**
+ * Runs one step of an alert's escalation, at `at` (absent: the first run, now). The dedup id
+ * names the step, so a second publish of it (a redelivered job that publishes again, two
+ * raisers racing) is a no-op at QStash.
+ */
+export const escalateJob = defineJob({
+  path: '/v1/jobs/escalate',
+  schema: EscalateJobSchema,
+  dedupKey: (job) => `escalate:${job.alertId}:${job.at ?? 0}`,
+  notBefore: (job) => job.at,
+  retries: 3,
 });
-export type DeliverJob = z.infer<typeof DeliverJobSchema>;
 
-/** Retries QStash makes of an escalate job before it goes to the dead-letter list. */
-export const ESCALATE_RETRIES = 3;
+/** QStash callbacks of the notification pipeline (mounted by the api). */
+export const ESCALATE_JOB_PATH = escalateJob.path;
+export const DELIVER_JOB_PATH = deliverJob.path;
+/** QStash's failure callback for deliver jobs: called once retries are exhausted. */
+export const DELIVER_FAILED_JOB_PATH = deliverFailedJob.path;
 
 /** The job queue as the notification use cases see it; each call returns the message id. */
 export type NotificationJobs = {
-  /**
-   * Publishes an escalate run. `deduplicationId` makes a second publish of the same step (a
-   * redelivered job that publishes again, two raisers racing) a no-op at the queue.
-   */
-  escalate(
-    job: EscalateJob,
-    options: { deduplicationId: string; notBeforeMs?: number },
-  ): Promise<string>;
-  /**
-   * Queues the sending of one delivery. The delivery id is the deduplication id, so queueing
-   * it again (a re-run escalation) never sends twice; failures are retried with the configured
-   * backoff and, when the queue gives up, its failure callback marks the delivery dead.
-   */
+  /** Publishes an escalate run (deduplicated per step, not delivered before `at`). */
+  escalate(job: EscalateJob): Promise<string>;
+  /** Queues the sending of one delivery (deduplicated by the delivery id). */
   deliver(job: DeliverJob): Promise<string>;
 };
 
-/** The slice of a QStash client that publishes (structural: `@upstash/qstash`'s Client fits). */
-export type QStashPublisher = {
-  publishJSON(request: {
-    url: string;
-    body: unknown;
-    deduplicationId: string;
-    retries: number;
-    retryDelay?: string;
-    notBefore?: number;
-    failureCallback?: string;
-  }): Promise<{ messageId: string }>;
-};
-
 /**
- * The notification jobs on QStash, called back at `apiPublicUrl`. `retry` is how QStash
- * retries a failed delivery (count, and an `Upstash-Retry-Delay` expression).
+ * The notification jobs on the jobs port. `retry` is how QStash retries a failed delivery
+ * (count, and an `Upstash-Retry-Delay` expression): configuration, not the definition.
  */
-export function qstashNotificationJobs(config: {
-  qstash: QStashPublisher;
-  apiPublicUrl: string;
-  retry: { retries: number; delay: string };
-}): NotificationJobs {
-  const url = (path: string) => new URL(path, config.apiPublicUrl).toString();
+export function notificationJobs(
+  jobs: JobQueue,
+  retry: { retries: number; delay: string },
+): NotificationJobs {
   return {
-    async escalate(job, options) {
-      const { messageId } = await config.qstash.publishJSON({
-        url: url(ESCALATE_JOB_PATH),
-        body: job,
-        deduplicationId: options.deduplicationId,
-        retries: ESCALATE_RETRIES,
-        // QStash's absolute time is whole seconds; rounding up never delivers early.
-        ...(options.notBeforeMs === undefined
-          ? {}
-          : { notBefore: Math.ceil(options.notBeforeMs / 1_000) }),
-      });
-      return messageId;
-    },
-    async deliver(job) {
-      const { messageId } = await config.qstash.publishJSON({
-        url: url(DELIVER_JOB_PATH),
-        body: job,
-        deduplicationId: job.deliveryId,
-        retries: config.retry.retries,
-        retryDelay: config.retry.delay,
-        failureCallback: url(DELIVER_FAILED_JOB_PATH),
-      });
-      return messageId;
-    },
+    escalate: (job) => jobs.publish(escalateJob, job),
+    deliver: (job) =>
+      jobs.publish(deliverJob, job, { retries: retry.retries, retryDelay: retry.delay }),
   };
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { testStack } from '@anythingiot/devstack/testing';
 import { Client, Receiver } from '@upstash/qstash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESCALATE_JOB_PATH, qstashNotificationJobs } from './jobs.js';
+import { qstashJobs } from '../jobs/qstash-jobs.js';
+import { ESCALATE_JOB_PATH, notificationJobs } from './jobs.js';
 import { startEscalation } from './start-escalation.js';
 
 // Stands where the api would: records what the QStash emulator delivers to it.
@@ -46,11 +47,7 @@ describe('startEscalation', () => {
   it('publishes one signed escalate job for the alert, however often it is called', async () => {
     const alertId = `alr_${Date.now()}`;
     const input = { tenantId: 'tnt_test', alertId };
-    const jobs = qstashNotificationJobs({
-      qstash,
-      apiPublicUrl: apiUrl,
-      retry: { retries: 0, delay: '0' },
-    });
+    const jobs = notificationJobs(qstashJobs(qstash, apiUrl), { retries: 0, delay: '0' });
     const first = await startEscalation({ ctx: { ports: { jobs } }, input });
     const again = await startEscalation({ ctx: { ports: { jobs } }, input });
     expect(again.messageId).toBe(first.messageId);

@@ -12,9 +12,9 @@ export async function startEscalation({
   ctx: { ports: { jobs: Pick<NotificationJobs, 'escalate'> } };
   input: { tenantId: string; alertId: string };
 }): Promise<{ messageId: string }> {
-  const messageId = await ctx.ports.jobs.escalate(
-    { tenantId: input.tenantId, alertId: input.alertId },
-    { deduplicationId: `escalate:${input.alertId}:0` },
-  );
+  const messageId = await ctx.ports.jobs.escalate({
+    tenantId: input.tenantId,
+    alertId: input.alertId,
+  });
   return { messageId };
 }

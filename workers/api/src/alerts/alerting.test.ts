@@ -1,12 +1,12 @@
 import { signDeviceRequest } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
+import { alertsSweepJob } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDevice } from '../../test/harness.js';
 import { type ServedApp, serveApp } from '../../test/notify-stack.js';
 import { call, seedAlertRule, seedApiKey } from '../../test/tenant-fixtures.js';
-import { ALERTS_SWEEP_PATH } from './jobs.js';
 
 // The alert pipeline end to end: signed posts through the real app, rules judged in event
 // time, checks and the sweep delivered back by the QStash emulator over HTTP.
@@ -215,7 +215,7 @@ describe('alerting in event time', () => {
       .set({ lastSeenAt: new Date(Date.now() - 10 * MIN) })
       .where(eq(schema.devices.id, d.deviceId));
     const qstash = new Client({ baseUrl: s.db.env.QSTASH_URL!, token: s.db.env.QSTASH_TOKEN! });
-    const sweep = () => qstash.publishJSON({ url: `${s.base}${ALERTS_SWEEP_PATH}`, body: {} });
+    const sweep = () => qstash.publishJSON({ url: `${s.base}${alertsSweepJob.path}`, body: {} });
     await sweep();
     const offline = await waitFor(async () =>
       (await alertsOf(d.deviceId)).find((a) => a.kind === 'offline'),

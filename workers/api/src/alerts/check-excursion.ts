@@ -7,10 +7,10 @@ import {
   lockDeviceEvaluation,
   updateExcursion,
 } from '@anythingiot/db';
+import { type ExcursionCheckJob, excursionCheckJob } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
 import { emptyEvaluation, evaluationCtx, raise } from './evaluate-readings.js';
 import { handOff } from './hand-off.js';
-import { type ExcursionCheckJob, publishExcursionCheck } from './jobs.js';
 
 export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
 
@@ -20,7 +20,7 @@ export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
  * and an early delivery re-schedules itself.
  */
 export async function checkExcursion(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'jobs' | 'notify' | 'log' | 'live'>,
   db: Database,
   job: ExcursionCheckJob,
   requestId: string | null,
@@ -53,7 +53,7 @@ export async function checkExcursion(
   });
   if (decision === 'not_yet') {
     // Delivered early (clock skew between QStash and us): ask again at the due instant.
-    await publishExcursionCheck(deps, job, dueAt);
+    await deps.jobs.publish(excursionCheckJob, job, { notBefore: dueAt });
   }
   await handOff(deps, db, t.tenantId, result);
   return decision;

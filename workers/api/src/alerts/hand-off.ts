@@ -1,10 +1,9 @@
 import type { Database } from '@anythingiot/db';
 import { markNotifyStarted, setExcursionCheck } from '@anythingiot/db';
-import { startEscalation } from '@anythingiot/services';
+import { excursionCheckJob, startEscalation } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
 import { notificationJobs } from '../service-ports.js';
 import type { EvaluationResult } from './evaluate-readings.js';
-import { publishExcursionCheck } from './jobs.js';
 
 /**
  * After an evaluation committed: start notifying for each raised alert, schedule the checks
@@ -13,7 +12,7 @@ import { publishExcursionCheck } from './jobs.js';
  * unmarked a minute later (live updates are best effort; dashboards catch up from the API).
  */
 export async function handOff(
-  deps: Pick<AppDeps, 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'jobs' | 'notify' | 'log' | 'live'>,
   db: Database,
   tenantId: string,
   result: EvaluationResult,
@@ -33,7 +32,11 @@ export async function handOff(
     }),
     ...result.checks.map(async ({ excursionId, dueAt }) => {
       try {
-        const messageId = await publishExcursionCheck(deps, { tenantId, excursionId }, dueAt);
+        const messageId = await deps.jobs.publish(
+          excursionCheckJob,
+          { tenantId, excursionId },
+          { notBefore: dueAt },
+        );
         await setExcursionCheck(db, tenantId, excursionId, messageId);
       } catch (err) {
         deps.log({ warning: 'excursion_check_not_scheduled', excursionId, error: String(err) });

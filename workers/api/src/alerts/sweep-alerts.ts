@@ -28,7 +28,7 @@ export type SweepOutcome = { notified: number; checked: number; offline: number 
  * Everything it does is idempotent, so overlapping runs are harmless.
  */
 export async function sweepAlerts(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'qstash' | 'apiPublicUrl' | 'notify' | 'log' | 'live'>,
+  deps: Pick<AppDeps, 'now' | 'alerts' | 'jobs' | 'notify' | 'log' | 'live'>,
   db: Database,
   requestId: string | null,
 ): Promise<SweepOutcome> {

@@ -8,8 +8,7 @@ import type { AppDeps } from '../deps.js';
  */
 export function commandNotifier(deps: AppDeps): CommandNotifier {
   return notifier({
-    qstash: deps.qstash,
-    apiPublicUrl: deps.apiPublicUrl,
+    jobs: deps.jobs,
     live: deps.live,
     ...(deps.downlink ? { downlink: deps.downlink } : {}),
     facilitiesOf: async (tenantId, deviceIds) => {

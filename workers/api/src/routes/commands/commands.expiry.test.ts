@@ -1,10 +1,10 @@
 import { schema } from '@anythingiot/db';
+import { commandExpiryJob } from '@anythingiot/services';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiDevice, oneReading, signedPost } from '../../../test/device-fixtures.js';
 import { type ServedApp, serveApp, waitFor } from '../../../test/notify-stack.js';
 import { call, seedTenant, writableState } from '../../../test/tenant-fixtures.js';
-import { COMMAND_EXPIRY_PATH } from '../../commands/jobs.js';
 
 // Expiry end to end: creating a command publishes its expiry job to the QStash emulator, which
 // calls the served app back, signed, once the time to live has run out.
@@ -44,7 +44,7 @@ describe('command expiry (QStash)', () => {
       return both.every((c) => c.status === 'expired') ? true : undefined;
     });
     const jobs = s.answered.filter(
-      (a) => a.path === COMMAND_EXPIRY_PATH && a.body.includes(tenantId),
+      (a) => a.path === commandExpiryJob.path && a.body.includes(tenantId),
     );
     expect(jobs.length).toBeGreaterThan(0);
     expect(jobs.every((j) => j.status === 200)).toBe(true);
@@ -79,14 +79,14 @@ describe('command expiry (QStash)', () => {
   }, 30_000);
 
   it('the job is idempotent and refuses anything not signed by QStash', async () => {
-    const unsigned = await s.app.request(COMMAND_EXPIRY_PATH, { method: 'POST', body: '{}' });
+    const unsigned = await s.app.request(commandExpiryJob.path, { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(401);
     expect(await unsigned.json()).toMatchObject({ code: 'bad_job_signature' });
 
     // The per-minute sweep (no body) and a redelivery: nothing left to do, nothing written.
     const before = await writableState(s.db);
     const { messageId } = await s.deps.qstash.publish({
-      url: new URL(COMMAND_EXPIRY_PATH, s.base).toString(),
+      url: new URL(commandExpiryJob.path, s.base).toString(),
     });
     const answer = await s.answerTo(messageId);
     expect(answer.status).toBe(200);

@@ -1,11 +1,6 @@
-import { expireCommands } from '@anythingiot/services';
-import { z } from 'zod';
+import { commandExpiryJob, expireCommands } from '@anythingiot/services';
 import type { App } from '../../app-type.js';
-import { COMMAND_EXPIRY_PATH } from '../../commands/jobs.js';
-import { servicePorts } from '../../service-ports.js';
-import { verifiedJobBody } from './verify-qstash.js';
-
-const JobSchema = z.object({ tenantId: z.string().min(1).optional() }).strict();
+import { jobCtx, mountJob } from '../../jobs/mount-job.js';
 
 /**
  * QStash callback: expires overdue, unacknowledged commands — a tenant's (scheduled when its
@@ -13,13 +8,8 @@ const JobSchema = z.object({ tenantId: z.string().min(1).optional() }).strict();
  * safety net for a publish that was lost). Idempotent: a redelivery finds nothing left to do.
  */
 export function registerCommandExpiryJob(app: App) {
-  app.post(COMMAND_EXPIRY_PATH, async (c) => {
-    const text = await verifiedJobBody(c);
-    const job = JobSchema.parse(text.trim() === '' ? {} : JSON.parse(text));
-    const expired = await expireCommands({
-      ctx: { db: c.var.db(), ports: servicePorts(c.var.deps), requestId: c.var.requestId },
-      input: job,
-    });
+  mountJob(app, commandExpiryJob, async (job, c) => {
+    const expired = await expireCommands({ ctx: jobCtx(c, commandExpiryJob), input: job });
     return c.json({ expired: expired.length }, 200);
   });
 }

@@ -1,24 +1,14 @@
-import { DELIVER_FAILED_JOB_PATH, DeliverJobSchema, markDeliveryDead } from '@anythingiot/services';
-import { z } from 'zod';
+import { deliverFailedJob, deliverJob, markDeliveryDead } from '@anythingiot/services';
 import type { App } from '../../app-type.js';
-import { parseJob } from './parse-job.js';
-import { verifiedJobBody } from './verify-qstash.js';
-
-// What QStash posts to a failure callback: the last answer and the original message, base64.
-const FailureCallbackSchema = z.object({
-  status: z.number().int(),
-  retried: z.number().int().optional(),
-  sourceBody: z.string(),
-});
+import { mountJob, parseJobBody } from '../../jobs/mount-job.js';
 
 /**
  * QStash's failure callback for deliver jobs: retries are exhausted, so the delivery becomes a
  * dead letter (services' `markDeliveryDead`; listed by `GET /v1/deliveries?status=dead`).
  */
 export function registerDeliverFailedJob(app: App) {
-  app.post(DELIVER_FAILED_JOB_PATH, async (c) => {
-    const callback = parseJob(FailureCallbackSchema, await verifiedJobBody(c));
-    const job = parseJob(DeliverJobSchema, atobUtf8(callback.sourceBody));
+  mountJob(app, deliverFailedJob, async (callback, c) => {
+    const job = parseJobBody(deliverJob, atobUtf8(callback.sourceBody));
     // Status 0: QStash got no answer at all (timeout, network).
     const dead = await markDeliveryDead({
       ctx: { db: c.var.db() },

@@ -1,17 +1,15 @@
-import { DELIVER_JOB_PATH, DeliverJobSchema, DeliveryFailed, deliver } from '@anythingiot/services';
+import { DeliveryFailed, deliver, deliverJob } from '@anythingiot/services';
 import type { App } from '../../app-type.js';
+import { mountJob } from '../../jobs/mount-job.js';
 import { problemResponse } from '../../lib/problem.js';
 import { notificationPorts } from '../../service-ports.js';
-import { parseJob } from './parse-job.js';
-import { verifiedJobBody } from './verify-qstash.js';
 
 /**
  * QStash callback that sends one delivery. A failed send answers 502 so QStash retries it,
  * with the retries and delay set when it was published (no Retry-After to override them).
  */
 export function registerDeliverJob(app: App) {
-  app.post(DELIVER_JOB_PATH, async (c) => {
-    const job = parseJob(DeliverJobSchema, await verifiedJobBody(c));
+  mountJob(app, deliverJob, async (job, c) => {
     let result: Awaited<ReturnType<typeof deliver>>;
     try {
       result = await deliver({

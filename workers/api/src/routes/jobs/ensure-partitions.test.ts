@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
+import { ensurePartitionsJob } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import WebSocket from 'ws';
 import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
 import { parseWorkerEnv } from '../../env.js';
-import { ENSURE_PARTITIONS_PATH } from './ensure-partitions.js';
 import { ensureJobSchedules, JOB_SCHEDULES } from './schedules.js';
 
 // The job served over real HTTP so the QStash emulator can deliver to it with real
@@ -81,7 +81,7 @@ async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, m
 }
 
 const post = (headers: Record<string, string>, body = '{}') =>
-  fetch(`${base}${ENSURE_PARTITIONS_PATH}`, { method: 'POST', headers, body });
+  fetch(`${base}${ensurePartitionsJob.path}`, { method: 'POST', headers, body });
 
 describe('POST /v1/jobs/ensure-partitions', () => {
   it('refuses an unsigned or badly signed call and creates nothing', async () => {
@@ -107,7 +107,7 @@ describe('POST /v1/jobs/ensure-partitions', () => {
   it('a signed delivery through QStash creates this month and the next three; redelivery changes nothing', async () => {
     const deliver = async () => {
       const { messageId } = await qstash.publishJSON({
-        url: `${base}${ENSURE_PARTITIONS_PATH}`,
+        url: `${base}${ensurePartitionsJob.path}`,
         body: {},
       });
       return waitFor(() => seen.find((s) => s.headers['upstash-message-id'] === messageId));
@@ -135,7 +135,7 @@ describe('POST /v1/jobs/ensure-partitions', () => {
       );
       expect(ours.find((s) => s.scheduleId === 'anythingiot-ensure-partitions')).toMatchObject({
         cron: '17 3 * * *',
-        destination: `${base}${ENSURE_PARTITIONS_PATH}`,
+        destination: `${base}${ensurePartitionsJob.path}`,
       });
     } finally {
       for (const s of ours) await qstash.schedules.delete(s.scheduleId);
