@@ -29,7 +29,8 @@ describe('job mounts', () => {
   it('every defined job is mounted and refuses a call QStash did not sign, doing nothing', async () => {
     const before = await writableState(s.db);
     for (const job of JOBS) {
-      for (const headers of [{}, { 'upstash-signature': 'eyJhbGciOiJIUzI1NiJ9.e30.bad' }]) {
+      const forged = { 'upstash-signature': 'eyJhbGciOiJIUzI1NiJ9.e30.bad' };
+      for (const headers of [{}, forged] as Record<string, string>[]) {
         const res = await s.app.request(job.path, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
