@@ -31,7 +31,7 @@ export function tooManyAttempts(retryAfterSeconds: number): DomainError {
 }
 
 /**
- * Fixed-window failure counters in Upstash Redis. The window starts at the first failure
+ * Fixed-window attempt counters in Upstash Redis. The window starts at the first attempt
  * (`PEXPIRE … NX`), so a locked address opens again when that window ends, whatever is tried
  * meanwhile; a correct password during the lock is refused too.
  */
@@ -55,22 +55,18 @@ export function loginThrottle(redis: Redis, config: LoginThrottleConfig) {
   };
 
   return {
-    /** Whether the address or the IP is locked right now (checked before any password work). */
-    async check(email: string, ip: string): Promise<ThrottleVerdict> {
-      const [acct, acctTtl, byIp, ipTtl] = await redis
-        .pipeline()
-        .get<number>(accountKey(email))
-        .pttl(accountKey(email))
-        .get<number>(ipKey(ip))
-        .pttl(ipKey(ip))
-        .exec<[number | null, number, number | null, number]>();
-      return worst(
-        verdict(Number(acct ?? 0), acctTtl, config.account.limit, config.account.windowSeconds),
-        verdict(Number(byIp ?? 0), ipTtl, config.ip.limit, config.ip.windowSeconds),
-      );
-    },
-    /** Counts one failure against both; locked when this failure reached a limit. */
-    async fail(email: string, ip: string): Promise<ThrottleVerdict> {
+    /**
+     * Reserves one attempt against the address and the IP before any password work, in one
+     * atomic round trip, and decides on the counts it returns. Reading first and counting
+     * after the ~100 ms scrypt let parallel requests all read "4 failures" and all be
+     * verified; now the Nth concurrent attempt sees N. `refused`: over a limit already — answer
+     * 429 without verifying. `lockedIfWrong`: this attempt reached a limit, so a wrong password
+     * now answers 429 (as the failure that locks always has).
+     */
+    async reserve(
+      email: string,
+      ip: string,
+    ): Promise<{ refused: ThrottleVerdict; lockedIfWrong: ThrottleVerdict }> {
       const a = accountKey(email);
       const i = ipKey(ip);
       const [acct, , acctTtl, byIp, , ipTtl] = await redis
@@ -82,13 +78,26 @@ export function loginThrottle(redis: Redis, config: LoginThrottleConfig) {
         .pexpire(i, config.ip.windowSeconds * 1000, 'NX')
         .pttl(i)
         .exec<[number, number, number, number, number, number]>();
-      return worst(
-        verdict(acct, acctTtl, config.account.limit, config.account.windowSeconds),
-        verdict(byIp, ipTtl, config.ip.limit, config.ip.windowSeconds),
-      );
+      return {
+        refused: worst(
+          verdict(acct - 1, acctTtl, config.account.limit, config.account.windowSeconds),
+          verdict(byIp - 1, ipTtl, config.ip.limit, config.ip.windowSeconds),
+        ),
+        lockedIfWrong: worst(
+          verdict(acct, acctTtl, config.account.limit, config.account.windowSeconds),
+          verdict(byIp, ipTtl, config.ip.limit, config.ip.windowSeconds),
+        ),
+      };
     },
-    /** A successful login clears the address's counter (the IP's keeps counting). */
-    async succeed(email: string): Promise<void> {
+    /**
+     * A successful login clears the address's counter and gives back the IP's reservation
+     * (the IP counts failures, so one person's logins never lock an office's address).
+     */
+    async succeed(email: string, ip: string): Promise<void> {
+      await redis.pipeline().del(accountKey(email)).decr(ipKey(ip)).exec();
+    },
+    /** Lifts the address's lock (a password reset proved the owner holds the mailbox). */
+    async clear(email: string): Promise<void> {
       await redis.del(accountKey(email));
     },
   };

@@ -31,7 +31,8 @@ const invalidCredentials = () =>
   });
 
 /**
- * Email + password login. Throttled per address and per IP before any password work; an
+ * Email + password login. Each attempt is reserved against the address and the IP before any
+ * password work (so parallel guesses cannot outrun the lock-out); an
  * unknown address runs the same scrypt verification against a dummy hash and counts against
  * the same limits, so neither the answer nor its cost says whether the address exists.
  * Failures and successes are audited in the user's tenants. A successful login always starts
@@ -48,8 +49,10 @@ export async function login({
   const { db, passwords, sessions, redis } = ctx.deps;
   const throttle = loginThrottle(redis, ctx.deps.throttle);
 
-  const gate = await throttle.check(data.email, ctx.ip);
-  if (gate.locked) throw tooManyAttempts(gate.retryAfterSeconds);
+  // Reserve the attempt first and decide on the returned counts: however many requests
+  // arrive at once, at most `limit` of them get as far as scrypt.
+  const gate = await throttle.reserve(data.email, ctx.ip);
+  if (gate.refused.locked) throw tooManyAttempts(gate.refused.retryAfterSeconds);
 
   const user = await findUserByEmail(db, data.email);
   const usable = user !== null && user.passwordHash !== null && user.disabledAt === null;
@@ -59,7 +62,7 @@ export async function login({
   );
 
   if (!ok || !usable) {
-    const verdict = await throttle.fail(data.email, ctx.ip);
+    const verdict = gate.lockedIfWrong;
     if (user) {
       await db.transaction((tx) =>
         auditForUser(tx, ctx, user.id, {
@@ -74,7 +77,7 @@ export async function login({
     throw invalidCredentials();
   }
 
-  await throttle.succeed(data.email);
+  await throttle.succeed(data.email, ctx.ip);
   if (passwords.needsRehash(user.passwordHash!)) {
     // Parameters were raised since this hash was made: store it at today's cost.
     const rehashed = await passwords.hash(data.password);

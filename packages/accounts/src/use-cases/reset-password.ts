@@ -76,6 +76,6 @@ export async function resetPassword({
     });
     return changed;
   });
-  await loginThrottle(ctx.deps.redis, ctx.deps.throttle).succeed(user.email);
+  await loginThrottle(ctx.deps.redis, ctx.deps.throttle).clear(user.email);
   return { userId: user.id };
 }
