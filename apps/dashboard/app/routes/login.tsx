@@ -12,8 +12,11 @@ import { FormError, Submit } from '~/ui/form';
 export const meta: MetaFunction = () => [{ title: 'Log in · AnythingIoT' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const auth = await appContext(context, request).auth();
-  if (auth.principal) throw redirect(safeNext(new URL(request.url).searchParams.get('next')));
+  const app = appContext(context, request);
+  const auth = await app.auth();
+  if (auth.principal) {
+    throw redirect(safeNext(new URL(request.url).searchParams.get('next'), app.env.APP_URL));
+  }
   return null;
 }
 
@@ -32,7 +35,7 @@ export async function action(args: ActionFunctionArgs) {
     });
     // Without a company the chooser comes first, unless the login was for a page of its own
     // (accepting an invitation, which is how someone without a company gets one).
-    const next = safeNext(form.get('next'));
+    const next = safeNext(form.get('next'), app.env.APP_URL);
     const target = result.activeTenantId || next !== '/' ? next : '/tenants';
     return redirect(target, { headers: { 'set-cookie': result.session.cookie } });
   } catch (err) {

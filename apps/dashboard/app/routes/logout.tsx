@@ -19,6 +19,8 @@ export async function action(args: ActionFunctionArgs) {
   const { setCookie } = await logout({ ctx: app.accounts(), input: { token: auth.token } });
   // `next`: log out and log in as someone else to continue there (an invitation for another address).
   const next = form.get('next');
-  const target = next ? `/login?next=${encodeURIComponent(safeNext(next))}` : '/login';
+  const target = next
+    ? `/login?next=${encodeURIComponent(safeNext(next, app.env.APP_URL))}`
+    : '/login';
   return redirect(target, { headers: { 'set-cookie': setCookie } });
 }
