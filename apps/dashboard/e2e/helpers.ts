@@ -45,7 +45,10 @@ export async function linkFromMail(to: string, path: string): Promise<string> {
 
 export type Company = { email: string; companyName: string };
 
-/** Signs up a new company through the form, as its owner; ends on the overview. */
+/**
+ * Signs up a new company through the form, as its owner, then logs in (sign-up itself answers
+ * "check your inbox", the same for a taken address); ends on the overview.
+ */
 export async function signUp(page: Page, label: string): Promise<Company> {
   const email = uniqueEmail(label);
   const companyName = `${label} ${randomBytes(2).toString('hex')} GmbH`;
@@ -57,6 +60,8 @@ export async function signUp(page: Page, label: string): Promise<Company> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Time zone').fill('Europe/Berlin');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('status')).toContainText(`We sent an email to ${email}`);
+  await logIn(page, email);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   return { email, companyName };
 }

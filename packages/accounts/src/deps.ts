@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { type Mailer, resendMailer } from './mail/mailer.js';
 import { type PasswordHasher, scryptHasher } from './password/scrypt.js';
 import { type SessionAuth, sessionAuth } from './sessions.js';
-import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleConfig } from './throttle.js';
+import {
+  DEFAULT_LOGIN_THROTTLE,
+  DEFAULT_SIGNUP_THROTTLE,
+  type LoginThrottleConfig,
+  type SignUpThrottleConfig,
+} from './throttle.js';
 
 /** Everything the accounts use cases reach outside themselves. */
 export type AccountsDeps = {
@@ -16,6 +21,7 @@ export type AccountsDeps = {
   sessions: SessionAuth;
   passwords: PasswordHasher;
   throttle: LoginThrottleConfig;
+  signUpThrottle: SignUpThrottleConfig;
   now: () => Date;
   /** Failures that must not change the answer (an email that could not be sent). */
   warn: (message: string, data: Record<string, unknown>) => void;
@@ -63,6 +69,7 @@ export function accountsDeps(
     sessions: sessionAuth(db, env.APP_URL),
     passwords: scryptHasher(),
     throttle: DEFAULT_LOGIN_THROTTLE,
+    signUpThrottle: DEFAULT_SIGNUP_THROTTLE,
     now: () => new Date(),
     warn: (message, data) => console.warn(JSON.stringify({ level: 'warn', message, ...data })),
     ...overrides,

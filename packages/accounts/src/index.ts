@@ -13,6 +13,7 @@ export {
   type RenderedEmail,
   renderInvitation,
   renderPasswordReset,
+  renderSignUpAttempt,
   renderVerifyEmail,
 } from './mail/templates.js';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordErrors } from './password/policy.js';
@@ -36,8 +37,10 @@ export {
 } from './sessions.js';
 export {
   DEFAULT_LOGIN_THROTTLE,
+  DEFAULT_SIGNUP_THROTTLE,
   type LoginThrottleConfig,
   loginThrottle,
+  type SignUpThrottleConfig,
   tooManyAttempts,
 } from './throttle.js';
 export { hashToken, isTokenShape, newToken } from './tokens.js';

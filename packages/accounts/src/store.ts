@@ -267,3 +267,24 @@ export const userActor = (userId: string): Actor => ({ type: 'user', id: userId 
 export function notFound(what: string, reason = 'not_found'): DomainError {
   return new DomainError('NOT_FOUND', `${what} not found.`, { reason });
 }
+
+/**
+ * Work whose duration must not show in the answer's timing (an audit entry only a known
+ * address causes, an email only a known address gets): in a Worker it runs after the response
+ * (`waitUntil`); elsewhere (tests, scripts) it is awaited, so its effects are there when the
+ * call returns. A failure is logged, never changes the answer.
+ */
+export async function afterAnswer(
+  ctx: AccountsContext,
+  what: string,
+  work: () => Promise<unknown>,
+): Promise<void> {
+  const run = work().catch((err) =>
+    ctx.deps.warn(`${what} failed`, {
+      requestId: ctx.requestId,
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+  if (ctx.waitUntil) ctx.waitUntil(run);
+  else await run;
+}

@@ -18,6 +18,39 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleConfig = {
   ip: { limit: 30, windowSeconds: 15 * 60 },
 };
 
+/** Sign-ups allowed per client IP per window (each creates a company and sends an email). */
+export type SignUpThrottleConfig = { limit: number; windowSeconds: number };
+export const DEFAULT_SIGNUP_THROTTLE: SignUpThrottleConfig = { limit: 10, windowSeconds: 3600 };
+
+/**
+ * Reserves one sign-up for the IP (atomic `INCR` first, decided on the count it returns, like
+ * the login lock-out): over the limit answers 429 `signup_throttled` before any work.
+ */
+export async function reserveSignUp(
+  redis: Redis,
+  config: SignUpThrottleConfig,
+  ip: string,
+): Promise<void> {
+  const key = `signup:ip:${ip}`;
+  const [count, , pttl] = await redis
+    .multi()
+    .incr(key)
+    .pexpire(key, config.windowSeconds * 1000, 'NX')
+    .pttl(key)
+    .exec<[number, number, number]>();
+  if (count <= config.limit) return;
+  const retryAfterSeconds = Math.max(
+    1,
+    Math.ceil((pttl > 0 ? pttl : config.windowSeconds * 1000) / 1000),
+  );
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  throw new DomainError(
+    'RATE_LIMITED',
+    `Too many sign-ups from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    { reason: 'signup_throttled', retryAfterSeconds },
+  );
+}
+
 export type ThrottleVerdict = { locked: boolean; retryAfterSeconds: number };
 
 /** The error every locked login answers with: 429 and a human "try again in N minutes". */

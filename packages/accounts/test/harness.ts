@@ -9,6 +9,7 @@ import {
   type AccountsDeps,
   accountsDeps,
   authenticate,
+  login,
   type PasswordHasher,
   scryptHasher,
   signUp,
@@ -98,7 +99,7 @@ export function useAccounts(overrides: Partial<AccountsDeps> = {}) {
     /** Signs up a fresh company; returns its owner's ids, email and a principal-ready cookie. */
     async signUpOwner(label = 'owner') {
       const email = uniqueEmail(label);
-      const result = await signUp({
+      await signUp({
         ctx: ctx(),
         input: {
           email,
@@ -110,7 +111,12 @@ export function useAccounts(overrides: Partial<AccountsDeps> = {}) {
           temperatureUnit: 'C',
         },
       });
-      return { ...result, email: email.toLowerCase() };
+      // Sign-up answers "check your inbox" and starts no session: the owner logs in.
+      const { userId, activeTenantId, session } = await login({
+        ctx: ctx(),
+        input: { email, password: PASSWORD },
+      });
+      return { userId, tenantId: activeTenantId!, session, email: email.toLowerCase() };
     },
     /** The principal behind a session token, as a loader would resolve it. */
     async principalOf(token: string) {

@@ -293,3 +293,22 @@ describe('logout', () => {
     expect(keys.some((k) => /^login:fail:acct:[0-9a-f]{64}$/.test(k))).toBe(true);
   });
 });
+
+describe('failed login timing', () => {
+  it("a known address's failure answers before its audit entry is written (in a Worker, after the response)", async () => {
+    const owner = await t.signUpOwner('timing');
+    const pending: Promise<unknown>[] = [];
+    const failed = await failure(() =>
+      login({
+        ctx: { ...t.ctx(), waitUntil: (p) => pending.push(p) },
+        input: { email: owner.email, password: 'not the password' },
+      }),
+    );
+    expect(failed.reason).toBe('invalid_credentials');
+    // Handed to waitUntil, not awaited: before the fix the entry was written before the answer,
+    // making a known address answer measurably slower than an unknown one.
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
+    expect((await t.auditActions(owner.tenantId)).at(-1)).toBe('auth.login_failed');
+  });
+});

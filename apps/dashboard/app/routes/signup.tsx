@@ -1,7 +1,6 @@
 import { signUp } from '@anythingiot/accounts';
 import type { INDUSTRIES } from '@anythingiot/core';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
 import { EmailField, NewPasswordField } from '~/ui/account-fields';
@@ -23,6 +22,8 @@ export async function action(args: ActionFunctionArgs) {
   const app = publicAction(args);
   const form = await args.request.formData();
   try {
+    // The same answer whether the address was new or already had an account (the owner of a
+    // taken address is told by email), so this page never says who has an account.
     const result = await signUp({
       ctx: app.accounts(),
       input: {
@@ -35,14 +36,28 @@ export async function action(args: ActionFunctionArgs) {
         temperatureUnit: String(form.get('temperatureUnit') ?? '') as 'C' | 'F',
       },
     });
-    return redirect('/?welcome=1', { headers: { 'set-cookie': result.session.cookie } });
+    return { sent: result.email } as const;
   } catch (err) {
     return formFailure(err, app);
   }
 }
 
 export default function SignUp() {
-  const problem = useActionData<typeof action>()?.problem;
+  const answer = useActionData<typeof action>();
+  if (answer && 'sent' in answer) {
+    return (
+      <AuthCard title="Check your inbox">
+        <p role="status" className="text-sm text-gray-700">
+          We sent an email to {answer.sent}. Open the link in it to confirm your address, then log
+          in with the password you chose.
+        </p>
+        <Link className="mt-6 inline-block text-blue-700 underline" to="/login">
+          Log in
+        </Link>
+      </AuthCard>
+    );
+  }
+  const problem = answer?.problem;
   return (
     <AuthCard title="Create your company account">
       <Form method="post" className="space-y-5" noValidate>

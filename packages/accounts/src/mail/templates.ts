@@ -46,6 +46,23 @@ export function renderVerifyEmail(input: { link: string; hours: number }): Rende
   });
 }
 
+/**
+ * Sent when someone signs up with an address that already has an account: the sign-up form
+ * answers the same either way, so only the address's owner learns that the account exists.
+ */
+export function renderSignUpAttempt(input: { link: string }): RenderedEmail {
+  return layout({
+    subject: 'Someone tried to sign up with your email address',
+    paragraphs: [
+      'Someone just tried to create an AnythingIoT company account with this email address, which already has an account.',
+      'If it was you, log in instead; if you forgot your password, the login page lets you reset it.',
+    ],
+    button: 'Log in',
+    link: input.link,
+    footer: 'If it was not you, you can ignore this email: nothing was changed.',
+  });
+}
+
 /** Sent on a password reset request for an existing account. */
 export function renderPasswordReset(input: { link: string; minutes: number }): RenderedEmail {
   return layout({

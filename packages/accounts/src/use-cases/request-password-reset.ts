@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
 import { accountLink } from '../links.js';
 import { renderPasswordReset } from '../mail/templates.js';
-import { findUserByEmail, sendQuietly } from '../store.js';
+import { afterAnswer, findUserByEmail, sendQuietly } from '../store.js';
 import { hashToken, newToken } from '../tokens.js';
 import { EmailSchema, parseInput } from '../validation.js';
 
@@ -45,7 +45,9 @@ export async function requestPasswordReset({
   }
   const token = newToken();
   const at = now();
-  const work = (async () => {
+  // The token and email only a known address causes run after the answer (in a Worker), so a
+  // known address does not answer measurably slower than an unknown one.
+  await afterAnswer(ctx, 'password reset', async () => {
     await db.transaction(async (tx) => {
       await tx
         .delete(accountTokens)
@@ -76,20 +78,6 @@ export async function requestPasswordReset({
       },
       'password_reset',
     );
-  })();
-  // In a Worker the token and email happen after the answer, so a known address does not
-  // answer measurably slower than an unknown one; elsewhere (tests, scripts) they are awaited.
-  if (ctx.waitUntil) {
-    ctx.waitUntil(
-      work.catch((err) =>
-        ctx.deps.warn('password reset failed', {
-          requestId: ctx.requestId,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      ),
-    );
-  } else {
-    await work;
-  }
+  });
   return PASSWORD_RESET_ANSWER;
 }

@@ -1,12 +1,12 @@
-import { DomainError, INDUSTRIES, newId, TEMPERATURE_UNITS } from '@anythingiot/core';
+import { INDUSTRIES, newId, TEMPERATURE_UNITS } from '@anythingiot/core';
 import { isUniqueViolation, schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccountsContext } from '../deps.js';
 import { accountLink } from '../links.js';
-import { renderVerifyEmail } from '../mail/templates.js';
-import type { StartedSession } from '../sessions.js';
+import { renderSignUpAttempt, renderVerifyEmail } from '../mail/templates.js';
 import {
+  afterAnswer,
   audit,
   findUserByEmail,
   insertMembership,
@@ -14,6 +14,7 @@ import {
   type Tx,
   userActor,
 } from '../store.js';
+import { reserveSignUp } from '../throttle.js';
 import { newToken } from '../tokens.js';
 import { EmailSchema, parseInput, passwordRule, TimeZoneSchema } from '../validation.js';
 
@@ -34,26 +35,18 @@ export const SignUpInputSchema = z.object({
 });
 export type SignUpInput = z.input<typeof SignUpInputSchema>;
 
-export type SignUpResult = {
-  userId: string;
-  tenantId: string;
-  tenantSlug: string;
-  session: StartedSession;
-  /** False when the verification email could not be sent (the account exists regardless). */
-  verificationEmailSent: boolean;
-};
-
-const emailTaken = () =>
-  new DomainError('CONFLICT', 'An account with this email already exists.', {
-    reason: 'email_taken',
-    errors: [
-      { path: 'email', message: 'An account with this email already exists. Log in instead.' },
-    ],
-  });
+/**
+ * The one answer of a sign-up, whether the address was new or already had an account: "we
+ * sent a link to this address". Nothing in it (no session, no ids) differs between the two.
+ */
+export type SignUpResult = { email: string };
 
 /**
  * Creates the company (tenant), its first user as owner, and an email-verification token, in
- * one transaction with their audit entries; then signs the user in and mails the link.
+ * one transaction with their audit entries, and mails the link; the person then logs in. An
+ * address that already has an account gets the same answer and cost (its password is hashed
+ * too) and its owner a "someone tried to sign up with your address" email instead, so the
+ * form cannot be used to learn who has an account. Throttled per IP before any work.
  */
 export async function signUp({
   ctx,
@@ -63,15 +56,20 @@ export async function signUp({
   input: SignUpInput;
 }): Promise<SignUpResult> {
   const data = parseInput(SignUpInputSchema, input, passwordRule());
-  const { db, passwords, sessions, mailer, now } = ctx.deps;
-  if (await findUserByEmail(db, data.email)) throw emailTaken();
+  const { db, passwords, mailer, now } = ctx.deps;
+  await reserveSignUp(ctx.deps.redis, ctx.deps.signUpThrottle, ctx.ip);
+  const answer: SignUpResult = { email: data.email };
+  const existing = await findUserByEmail(db, data.email);
   const passwordHash = await passwords.hash(data.password);
+  if (existing) {
+    await tellOwner(ctx, data.email);
+    return answer;
+  }
   const verification = newToken();
   const at = now();
 
-  let created: { userId: string; tenantId: string; slug: string };
   try {
-    created = await db.transaction(async (tx) => {
+    await db.transaction(async (tx) => {
       const userId = newId('user');
       const tenantId = newId('tenant');
       const slug = await freeSlug(tx, data.companyName);
@@ -113,34 +111,45 @@ export async function signUp({
         target: { type: 'membership', id: membershipId },
         after: { userId, role: 'owner', facilityIds: [] },
       });
-      return { userId, tenantId, slug };
     });
   } catch (err) {
-    // Two sign-ups with one address at the same moment: the index decides, the loser is told.
-    if (isUniqueViolation(err, 'users_email_idx')) throw emailTaken();
+    // Two sign-ups with one address at the same moment: the index decides; the loser gets the
+    // same answer as any taken address.
+    if (isUniqueViolation(err, 'users_email_idx')) {
+      await tellOwner(ctx, data.email);
+      return answer;
+    }
     throw err;
   }
-
-  const session = await sessions.start(created.userId, created.tenantId);
-  const verificationEmailSent = await sendQuietly(
-    ctx,
-    mailer,
-    {
-      to: data.email,
-      ...renderVerifyEmail({
-        link: accountLink(ctx.deps.appUrl, 'verifyEmail', verification.token),
-        hours: EMAIL_VERIFICATION_HOURS,
-      }),
-    },
-    'email_verification',
+  await afterAnswer(ctx, 'verification email', () =>
+    sendQuietly(
+      ctx,
+      mailer,
+      {
+        to: data.email,
+        ...renderVerifyEmail({
+          link: accountLink(ctx.deps.appUrl, 'verifyEmail', verification.token),
+          hours: EMAIL_VERIFICATION_HOURS,
+        }),
+      },
+      'email_verification',
+    ),
   );
-  return {
-    userId: created.userId,
-    tenantId: created.tenantId,
-    tenantSlug: created.slug,
-    session,
-    verificationEmailSent,
-  };
+  return answer;
+}
+
+/** The address's owner, not the caller, learns that it already has an account. */
+function tellOwner(ctx: AccountsContext, email: string): Promise<void> {
+  const login = new URL(ctx.deps.appUrl);
+  login.pathname = `${login.pathname.replace(/\/+$/, '')}/login`;
+  return afterAnswer(ctx, 'sign-up attempt email', () =>
+    sendQuietly(
+      ctx,
+      ctx.deps.mailer,
+      { to: email, ...renderSignUpAttempt({ link: login.toString() }) },
+      'signup_attempt',
+    ),
+  );
 }
 
 /** `Acme Cold Storage GmbH` → `acme-cold-storage-gmbh`, with a random suffix when taken. */

@@ -10,7 +10,7 @@ export default {
       const deps = accountsDeps(AccountsEnvSchema.parse(env), db);
       const ctx = { deps, requestId: null, ip: '10.255.0.1' };
       const input = (await request.json()) as { email: string; password: string };
-      const created = await signUp({
+      await signUp({
         ctx,
         input: {
           ...input,
@@ -26,8 +26,7 @@ export default {
         input: { cookieHeader: session.session.cookie.split(';')[0] ?? null },
       });
       return Response.json({
-        userId: created.userId,
-        emailSent: created.verificationEmailSent,
+        userId: session.userId,
         role: auth.principal?.role ?? null,
       });
     } catch (err) {
