@@ -54,7 +54,7 @@ describe('signUp', () => {
       ctx: t.ctx(),
       input: { email: 'ada.mixed@example.test', password: PASSWORD },
     });
-    expect((await t.counts()).sessions).toBe(sessionsBefore + 1); // sign-up itself started none
+    expect((await t.counts()).sessions).toBe((sessionsBefore as number) + 1); // sign-up itself started none
     const [tenant] = await t.db
       .select()
       .from(schema.tenants)
