@@ -12,6 +12,7 @@ import * as accept from '../app/routes/invitations.accept';
 import * as login from '../app/routes/login';
 import * as logout from '../app/routes/logout';
 import * as reset from '../app/routes/reset-password';
+import * as signup from '../app/routes/signup';
 import { type Member, useDashboard } from './harness';
 import {
   accountsCtx,
@@ -355,5 +356,33 @@ describe('accepting an invitation', () => {
     expect(res.status).toBe(403);
     const view = await t.call(accept, { as: null, url: page(token) });
     expect(view.data.state).toBe('new-account');
+  });
+});
+
+describe('sign-up', () => {
+  const form = (email: string) => ({
+    companyName: 'Enumeration Test GmbH',
+    industry: 'food',
+    name: 'Eve',
+    email,
+    password: PASSWORD,
+    timeZone: 'Europe/Berlin',
+    temperatureUnit: 'C',
+  });
+
+  it('a taken address gets exactly the answer a new one gets (no cookie, no redirect); its owner is mailed', async () => {
+    const known = await addMember(t, t.a, 'manager');
+    const fresh = newEmail('fresh');
+    const taken = await t.call(signup, { as: null, url: '/signup', form: form(known.email) });
+    const created = await t.call(signup, { as: null, url: '/signup', form: form(fresh) });
+    // Before the fix: 409 "An account with this email already exists" vs a redirect with a session.
+    expect(taken.status).toBe(created.status);
+    expect(taken.headers.get('set-cookie')).toBeNull();
+    expect(created.headers.get('set-cookie')).toBeNull();
+    expect(taken.data).toEqual({ sent: known.email.toLowerCase() });
+    expect(created.data).toEqual({ sent: fresh });
+    const [told] = await mailTo(known.email);
+    expect(told?.payload.subject).toBe('Someone tried to sign up with your email address');
+    await tokenFromMail(fresh, '/verify-email');
   });
 });
