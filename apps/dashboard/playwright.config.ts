@@ -1,9 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumExecutable } from './e2e/browser';
 import { E2E_DASHBOARD_PORT } from './e2e/stack-info';
 
-// The system Chromium (Debian's package; .ci/run installs it) with the flags ARCHITECTURE.md
-// lists: headless, no sandbox as root, and no background networking on a closed network.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// `CHROMIUM_PATH` if set, else the Chromium inside @sparticuz/chromium (see e2e/browser.ts),
+// with the flags ARCHITECTURE.md lists: headless, no sandbox as root, and no background
+// networking on a closed network.
+const CHROMIUM = await chromiumExecutable();
 
 export default defineConfig({
   testDir: './e2e',
