@@ -1,3 +1,4 @@
+import { scaled } from './compare.js';
 import type { AlertRuleInput, RuleCondition } from './rule.js';
 import { isScheduleActive } from './schedule.js';
 
@@ -77,18 +78,25 @@ export function sortPoints(points: readonly Point[]): Point[] {
 }
 
 function classifyValue(condition: RuleCondition, deadband: number, value: number): ReadingClass {
+  const v = scaled(value);
+  const d = scaled(deadband);
   switch (condition.kind) {
-    case 'above':
-      if (value > condition.threshold) return 'violating';
-      return value > condition.threshold - deadband ? 'deadband' : 'clear';
-    case 'below':
-      if (value < condition.threshold) return 'violating';
-      return value < condition.threshold + deadband ? 'deadband' : 'clear';
-    case 'outside':
-      if (value < condition.low || value > condition.high) return 'violating';
-      return value < condition.low + deadband || value > condition.high - deadband
-        ? 'deadband'
-        : 'clear';
+    case 'above': {
+      const t = scaled(condition.threshold);
+      if (v > t) return 'violating';
+      return v > t - d ? 'deadband' : 'clear';
+    }
+    case 'below': {
+      const t = scaled(condition.threshold);
+      if (v < t) return 'violating';
+      return v < t + d ? 'deadband' : 'clear';
+    }
+    case 'outside': {
+      const low = scaled(condition.low);
+      const high = scaled(condition.high);
+      if (v < low || v > high) return 'violating';
+      return v < low + d || v > high - d ? 'deadband' : 'clear';
+    }
     case 'door_open':
       // Ingest stores doors as 0/1; anything from half-open up counts as open.
       return value >= 0.5 ? 'violating' : 'clear';
@@ -96,7 +104,8 @@ function classifyValue(condition: RuleCondition, deadband: number, value: number
 }
 
 /**
- * Classifies one reading against a rule. Thresholds are exclusive (above 8 means > 8).
+ * Classifies one reading against a rule. Thresholds are exclusive (above 8 means > 8) and
+ * compared at COMPARE_SCALE, so threshold ∓ deadband is the decimal people typed.
  * Outside the rule's schedule every reading is clear, so an excursion ends when the schedule
  * does (at the first reading after it). `deadband` is back within the threshold but not yet
  * beyond threshold ∓ deadband: it keeps an open excursion open and never opens one.

@@ -1,3 +1,4 @@
+export * from './compare.js';
 export * from './due.js';
 export * from './escalation.js';
 export * from './excursion.js';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { COMPARE_SCALE } from './compare.js';
 import {
   alertDueAt,
   type Excursion,
@@ -274,13 +275,15 @@ describe('excursion properties', () => {
   };
   const opts = { maxGapMs: 150_000 };
   const at = (values: number[]) => values.map((value, i) => ({ ts: T0 + i * STEP, value }));
+  // Bounds compare at COMPARE_SCALE (10⁻⁶): a value within half a millionth of one is on it.
+  const u = 1 / COMPARE_SCALE;
   const inDeadband = fc.oneof(
-    fc.double({ min: 7.5, max: 8, minExcluded: true, noNaN: true }),
-    fc.double({ min: 2, max: 2.5, maxExcluded: true, noNaN: true }),
+    fc.double({ min: 7.5 + u, max: 8, noNaN: true }),
+    fc.double({ min: 2, max: 2.5 - u, noNaN: true }),
   );
   const violating = fc.oneof(
-    fc.double({ min: 8, max: 40, minExcluded: true, noNaN: true }),
-    fc.double({ min: -20, max: 2, maxExcluded: true, noNaN: true }),
+    fc.double({ min: 8 + u, max: 40, noNaN: true }),
+    fc.double({ min: -20, max: 2 - u, noNaN: true }),
   );
 
   it('deadband: oscillation inside the deadband never closes or reopens an excursion', () => {

@@ -3,6 +3,7 @@ import type { FieldError } from '../errors/domain-error.js';
 import { validateWith } from '../errors/validate-with.js';
 import { isId } from '../ids/ids.js';
 import { canonicalMetric, normaliseMetric } from '../readings/metrics.js';
+import { scaled } from './compare.js';
 import { RuleScheduleSchema } from './schedule.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -93,7 +94,7 @@ function crossFieldErrors(rule: z.infer<typeof BaseRuleSchema>): FieldError[] {
       inRange('condition.high', condition.high);
       if (condition.low >= condition.high) {
         errors.push({ path: 'condition.low', message: 'must be below condition.high' });
-      } else if (2 * rule.deadband >= condition.high - condition.low) {
+      } else if (2 * scaled(rule.deadband) >= scaled(condition.high) - scaled(condition.low)) {
         // Clearing needs low + deadband ≤ v ≤ high − deadband; with no such v it never closes.
         errors.push({
           path: 'deadband',
