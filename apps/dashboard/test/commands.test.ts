@@ -386,9 +386,10 @@ describe('the facility page’s bulk command', () => {
     expect(await fingerprint(t.db)).toEqual(snapshot);
   });
 
-  it('still saves the facility’s details for owners (no intent), and refuses them to operators', async () => {
+  it('refuses the facility’s details form (intent update) to operators', async () => {
     const id = facilityOne();
     const operator = await post(id, 'operator', {
+      intent: 'update',
       name: 'Renamed',
       type: 'cold_room',
       address: '',

@@ -237,6 +237,7 @@ describe('editing a facility', () => {
     url: `/facilities/${id}`,
     params: { facilityId: id },
     form: {
+      intent: 'update',
       name: `Cold room ${newId('request').slice(-6)}`,
       type: 'cold_room',
       address: 'Lagerweg 2',
@@ -274,6 +275,21 @@ describe('editing a facility', () => {
       origin: 'https://evil.example',
     });
     expect(res.status).toBe(403);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('answers an unknown or missing intent with 400 and changes nothing (never the details form)', async () => {
+    const before = await fingerprint(t.db);
+    const { intent: _, ...details } = edit(t.a.facilityIds[1]).form;
+    for (const form of [{ ...details, intent: 'delete' }, details]) {
+      const res = await t.call(facility, {
+        as: t.a.members.owner,
+        ...edit(t.a.facilityIds[1]),
+        form,
+      });
+      expect(res.status).toBe(400);
+      expect(res.data.code).toBe('unknown_intent');
+    }
     expect(await fingerprint(t.db)).toEqual(before);
   });
 

@@ -1,4 +1,4 @@
-import { can } from '@anythingiot/core';
+import { type Action, can } from '@anythingiot/core';
 import {
   getFacility,
   getFacilityReadings,
@@ -12,7 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { Badge, Card, SparkAreaChart } from '@tremor/react';
 import { commandFormData, facilityCommandAction } from '~/server/commands.server';
 import { presentDeviceState } from '~/server/device-state.server';
-import { formFailure, guard, requireMember, requireMemberAction } from '~/server/guard.server';
+import { formFailure, guard, requireMember, requireMemberIntent } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
 import { CONNECTIVITY } from '~/ui/connectivity';
 import { FACILITY_TYPE_LABEL, FACILITY_TYPES } from '~/ui/facility';
@@ -108,19 +108,21 @@ export async function loader(args: LoaderFunctionArgs) {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Each form of the page and the permission it needs in this facility. */
+const INTENTS = {
+  update: 'facility.write',
+  'command-review': 'device.command',
+  'command-send': 'device.command',
+} as const satisfies Record<string, Action>;
+
 /**
  * Edits the facility (owners and admins); the page shows the saved values after. The command
  * intents (review, then send to every active device) are for members who may command devices.
  */
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.facilityId ?? '';
-  const form = await args.request.formData();
-  const intent = form.get('intent');
-  if (intent === 'command-review' || intent === 'command-send') {
-    const member = await requireMemberAction(args, 'device.command', id);
-    return facilityCommandAction(member, id, intent, form);
-  }
-  const member = await requireMemberAction(args, 'facility.write', id);
+  const { member, form, intent } = await requireMemberIntent(args, 'facility.read', INTENTS, id);
+  if (intent !== 'update') return facilityCommandAction(member, id, intent, form);
   try {
     await updateFacility({
       ctx: tenantCtx(member),
@@ -389,7 +391,7 @@ function EditFacility({ facility }: { facility: Data['facility'] }) {
           problem={problem}
         />
         <TimeZoneField problem={problem} defaultValue={facility.timeZone} />
-        <Submit>Save changes</Submit>
+        <Submit intent="update">Save changes</Submit>
       </Form>
     </section>
   );

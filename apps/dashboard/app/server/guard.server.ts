@@ -50,13 +50,15 @@ export async function requireMemberAction(
 
 /**
  * The start of an action of a page with several forms: `requireMemberAction` for the page's
- * `action`, then the form's `intent` field, which must be one of `intents` (400 otherwise) whose
- * permission the member holds (403 otherwise).
+ * `action`, then the form's `intent` field, which must be one of `intents` (400 otherwise, never
+ * another form's handler) whose permission the member holds (403 otherwise) — in `facilityId`
+ * when the page is a facility's (404 outside the member's facilities).
  */
 export async function requireMemberIntent<I extends string>(
   args: Args,
   action: Action,
   intents: Record<I, Action>,
+  facilityId?: string,
 ): Promise<{ member: Member; form: FormData; intent: I }> {
   const member = await requireMemberAction(args, action);
   const form = await args.request.formData();
@@ -67,7 +69,7 @@ export async function requireMemberIntent<I extends string>(
       member.app.requestId,
     );
   }
-  await guard(member, () => authorize(member.principal, intents[intent as I]));
+  await guard(member, () => authorize(member.principal, intents[intent as I], facilityId));
   return { member, form, intent: intent as I };
 }
 
