@@ -219,6 +219,19 @@ describe('accepting an invitation', () => {
     expect(membership?.membership_facilities.facilityId).toBe(t.a.facilityIds[1]);
   });
 
+  it('an unknown or missing intent is a 400 that writes nothing (never the new-account form)', async () => {
+    const email = newEmail('intent');
+    const token = await invite(email);
+    const fields = { token, name: 'Not Created', password: PASSWORD };
+    for (const form of [{ ...fields, intent: 'join' }, fields]) {
+      const res = await writesNothing(() => t.call(accept, { as: null, url: page(token), form }));
+      expect(res.status).toBe(400);
+      expect(res.data.code).toBe('unknown_intent');
+    }
+    const still = await t.call(accept, { as: null, url: page(token) });
+    expect(still.data.state).toBe('new-account');
+  });
+
   it('bad fields are 422 next to them and write nothing; the link still works afterwards', async () => {
     const email = newEmail('typo');
     const token = await invite(email);

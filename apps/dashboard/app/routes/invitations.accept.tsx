@@ -9,7 +9,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { appContext } from '~/server/context.server';
-import { formFailure, publicAction } from '~/server/guard.server';
+import { formFailure, publicIntent } from '~/server/guard.server';
 import { NewPasswordField } from '~/ui/account-fields';
 import { AuthCard } from '~/ui/auth-card';
 import { Field, FormError, Submit } from '~/ui/form';
@@ -61,12 +61,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ state, detail: null, signedInAs, invitation, token });
 }
 
+/** `accept` (signed in with the invited address) or `create` (a new account); nothing else. */
 export async function action(args: ActionFunctionArgs) {
-  const app = publicAction(args);
-  const form = await args.request.formData();
+  const { app, form, intent } = await publicIntent(args, ['accept', 'create']);
   const token = form.get('token');
   try {
-    if (form.get('intent') === 'accept') {
+    if (intent === 'accept') {
       const user = requireUser(await app.auth());
       const { session } = await acceptInvitation({ ctx: app.accounts(), user, input: { token } });
       return redirect('/', { headers: { 'set-cookie': session.cookie } });

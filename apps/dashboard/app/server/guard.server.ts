@@ -61,14 +61,7 @@ export async function requireMemberIntent<I extends string>(
   facilityId?: string,
 ): Promise<{ member: Member; form: FormData; intent: I }> {
   const member = await requireMemberAction(args, action);
-  const form = await args.request.formData();
-  const intent = String(form.get('intent') ?? '');
-  if (!Object.hasOwn(intents, intent)) {
-    throw problemResponse(
-      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
-      member.app.requestId,
-    );
-  }
+  const { form, intent } = await formIntent(args, Object.keys(intents) as I[], member.app);
   await guard(member, () => authorize(member.principal, intents[intent as I], facilityId));
   return { member, form, intent: intent as I };
 }
@@ -77,6 +70,35 @@ export async function requireMemberIntent<I extends string>(
 export function publicAction(args: Args): AppContext {
   sameOrigin(args);
   return appContext(args.context, args.request);
+}
+
+/**
+ * For a signed-out page with several forms (accepting an invitation): the CSRF check, then the
+ * form's `intent`, which must be one of `intents` (400 otherwise).
+ */
+export async function publicIntent<I extends string>(
+  args: Args,
+  intents: readonly I[],
+): Promise<{ app: AppContext; form: FormData; intent: I }> {
+  const app = publicAction(args);
+  return { app, ...(await formIntent(args, intents, app)) };
+}
+
+/** The posted form and its `intent`; one the page does not have is a 400, never a fallback. */
+async function formIntent<I extends string>(
+  { request }: Args,
+  intents: readonly I[],
+  app: Pick<AppContext, 'requestId'>,
+): Promise<{ form: FormData; intent: I }> {
+  const form = await request.formData();
+  const intent = String(form.get('intent') ?? '');
+  if (!(intents as readonly string[]).includes(intent)) {
+    throw problemResponse(
+      new DomainError('BAD_REQUEST', 'Unknown action.', { reason: 'unknown_intent' }),
+      app.requestId,
+    );
+  }
+  return { form, intent: intent as I };
 }
 
 function sameOrigin({ request, context }: Args) {
