@@ -1,7 +1,7 @@
 import { type Delivery, type DeliveryFilter, deliveryRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
-import { notFound } from './notification-errors.js';
+import { notFound, requireWholeTenant } from './notification-errors.js';
 
 /** Newest first, filtered (alert, status incl. `dead`, channel), with an opaque cursor. */
 export async function listDeliveries({
@@ -11,6 +11,7 @@ export async function listDeliveries({
   ctx: TenantCtx;
   input: DeliveryFilter & { limit: number; cursor?: string };
 }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+  requireWholeTenant(ctx, 'Deliveries');
   const { limit, cursor, ...filter } = input;
   const position = cursor === undefined ? undefined : decodeCursor(cursor);
   const before = position && { createdAt: position.at, id: position.id };
@@ -24,6 +25,7 @@ export async function listDeliveries({
 }
 
 export async function getDelivery({ ctx, input }: { ctx: TenantCtx; input: { id: string } }) {
+  requireWholeTenant(ctx, 'Deliveries');
   const delivery = await deliveryRepo(ctx.db, ctx.tenantId).get(input.id);
   if (!delivery) throw notFound('delivery', input.id);
   return delivery;

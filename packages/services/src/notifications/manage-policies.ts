@@ -8,7 +8,7 @@ import {
   webhookEndpointRepo,
 } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { invalidFields, notFound } from './notification-errors.js';
+import { invalidFields, notFound, requireWholeTenant } from './notification-errors.js';
 
 /**
  * Everything a policy names must exist in this tenant: its facility, the users (as active
@@ -51,11 +51,17 @@ async function assertReferencesExist(ctx: TenantCtx, input: NotificationPolicyIn
   if (errors.length > 0) throw invalidFields(errors);
 }
 
-export function listPolicies({ ctx }: { ctx: TenantCtx }): Promise<StoredNotificationPolicy[]> {
+export async function listPolicies({
+  ctx,
+}: {
+  ctx: TenantCtx;
+}): Promise<StoredNotificationPolicy[]> {
+  requireWholeTenant(ctx, 'Notification policies');
   return notificationPolicyRepo(ctx.db, ctx.tenantId).list();
 }
 
 export async function getPolicy({ ctx, input }: { ctx: TenantCtx; input: { id: string } }) {
+  requireWholeTenant(ctx, 'Notification policies');
   const policy = await notificationPolicyRepo(ctx.db, ctx.tenantId).get(input.id);
   if (!policy) throw notFound('notification policy', input.id);
   return policy;
@@ -69,6 +75,7 @@ export async function createPolicy({
   ctx: TenantCtx;
   input: NotificationPolicyInput;
 }) {
+  requireWholeTenant(ctx, 'Notification policies');
   await assertReferencesExist(ctx, input);
   return notificationPolicyRepo(ctx.db, ctx.tenantId).create(input, auditMeta(ctx));
 }
@@ -95,6 +102,7 @@ export async function replacePolicy({
 }
 
 export async function deletePolicy({ ctx, input }: { ctx: TenantCtx; input: { id: string } }) {
+  requireWholeTenant(ctx, 'Notification policies');
   const deleted = await notificationPolicyRepo(ctx.db, ctx.tenantId).delete(
     input.id,
     auditMeta(ctx),

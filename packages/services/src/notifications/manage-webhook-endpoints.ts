@@ -6,7 +6,7 @@ import {
 } from '@anythingiot/core';
 import { type WebhookEndpoint, webhookEndpointRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { notFound } from './notification-errors.js';
+import { notFound, requireWholeTenant } from './notification-errors.js';
 import {
   checkWebhookDestination,
   destinationRefused,
@@ -31,6 +31,7 @@ export async function createWebhookEndpoint({
   ctx: TenantCtx;
   input: { name: string; url: string };
 }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  requireWholeTenant(ctx, 'Webhook endpoints');
   await assertAllowedDestination(ctx, input.url);
   const keyring = await ctx.ports.keyring();
   const secret = newWebhookSecret();
@@ -57,7 +58,8 @@ async function assertAllowedDestination(ctx: TenantCtx, url: string) {
   if (!verdict.ok) throw destinationRefused(WEBHOOK_REFUSAL_MESSAGES[verdict.reason]);
 }
 
-export function listWebhookEndpoints({ ctx }: { ctx: TenantCtx }) {
+export async function listWebhookEndpoints({ ctx }: { ctx: TenantCtx }) {
+  requireWholeTenant(ctx, 'Webhook endpoints');
   return webhookEndpointRepo(ctx.db, ctx.tenantId).list();
 }
 
@@ -69,6 +71,7 @@ export async function setWebhookEndpointEnabled({
   ctx: TenantCtx;
   input: { id: string; enabled: boolean };
 }) {
+  requireWholeTenant(ctx, 'Webhook endpoints');
   const endpoint = await webhookEndpointRepo(ctx.db, ctx.tenantId).setEnabled(
     input.id,
     input.enabled,
@@ -85,6 +88,7 @@ export async function deleteWebhookEndpoint({
   ctx: TenantCtx;
   input: { id: string };
 }) {
+  requireWholeTenant(ctx, 'Webhook endpoints');
   const deleted = await webhookEndpointRepo(ctx.db, ctx.tenantId).delete(input.id, auditMeta(ctx));
   if (!deleted) throw notFound('webhook endpoint', input.id);
 }

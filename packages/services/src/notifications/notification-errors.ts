@@ -1,4 +1,6 @@
 import { DomainError, type FieldError } from '@anythingiot/core';
+import type { TenantCtx } from '../context.js';
+import { facilityLimited } from '../facilities/facility-errors.js';
 
 /** Another tenant's resource, a malformed id and a missing one all answer the same. */
 export const notFound = (what: string, id: string) =>
@@ -7,3 +9,13 @@ export const notFound = (what: string, id: string) =>
 /** Input that is well-formed but names things this tenant does not have. */
 export const invalidFields = (errors: FieldError[]) =>
   new DomainError('VALIDATION', 'The request has invalid fields.', { errors });
+
+/**
+ * Policies, webhook endpoints and deliveries span every facility (a policy names users and
+ * endpoints tenant-wide; a delivery list covers every alert): only a caller who sees every
+ * facility may read or change them. API keys always do; a dashboard member limited to
+ * facilities gets `FORBIDDEN` `facility_limited`, as for the audit log.
+ */
+export function requireWholeTenant(ctx: TenantCtx, what: string) {
+  if (ctx.facilityIds !== null) throw facilityLimited(what);
+}
