@@ -6,6 +6,8 @@ export {
   type DeviceAuthenticator,
 } from './device/device-admission.js';
 export {
+  CREDENTIAL_RECHECK_MS,
+  type CredentialStatus,
   DEVICE_ROOM_CLOSE,
   DEVICE_ROOM_FRAMES_PER_MINUTE,
   type DeviceRoomPorts,

@@ -39,14 +39,20 @@ export function roomPublisher<Id>(
 /** The device rooms' RPC surface (structurally, as above). */
 export type DeviceRoomNamespace<Id = unknown> = {
   idFromName(name: string): Id;
-  get(id: Id): { deliver(): Promise<number> };
+  get(id: Id): { deliver(): Promise<number>; credentialsChanged(): Promise<number> };
 };
 
-/** The downlink: asks a device's room (named by device id) to push what is due now. */
+/**
+ * The downlink: asks a device's room (named by device id) to push what is due now, or to
+ * re-check its sockets' credentials after a rotation or revocation.
+ */
 export function deviceDownlink<Id>(namespace: DeviceRoomNamespace<Id>): DeviceDownlink {
   return {
     async deliver(deviceId) {
       await namespace.get(namespace.idFromName(deviceId)).deliver();
+    },
+    async credentialsChanged(deviceId) {
+      await namespace.get(namespace.idFromName(deviceId)).credentialsChanged();
     },
   };
 }

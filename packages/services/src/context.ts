@@ -1,5 +1,6 @@
 import type { Actor, ApiKeyScope, Keyring, LivePublisher } from '@anythingiot/core';
 import type { Command, Database } from '@anythingiot/db';
+import type { DeviceDownlink } from './commands/command-notifier.js';
 import type { JobQueue } from './jobs/qstash-jobs.js';
 import type { WebhookDestinations } from './notifications/webhook-destinations.js';
 
@@ -26,6 +27,11 @@ export type ServicePorts = {
   log?(event: Record<string, unknown>): void;
   /** Where committed commands are announced; absent: only the device's next post finds them. */
   commands?: CommandNotifier;
+  /**
+   * The device rooms (only the Workers have them): a rotation or revocation tells the device's
+   * room, which closes sockets opened with a credential no longer valid.
+   */
+  downlink?: DeviceDownlink;
   /** The tenant's live room (dashboards): committed changes are announced there; absent, not. */
   live?: LivePublisher;
   /**

@@ -72,6 +72,7 @@ function recording(failing: string[] = []) {
         fail('downlink');
         seen.pushed.push(deviceId);
       },
+      credentialsChanged: async () => {},
     },
     facilitiesOf: (tenantId, ids) => deviceRepo(db.handle.db, tenantId).facilityIdsOf(ids),
     now: () => 1_800_000_000_000,

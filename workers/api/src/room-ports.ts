@@ -1,3 +1,4 @@
+import { findDeviceAuth } from '@anythingiot/db';
 import type { DeviceAuthenticator, DeviceRoomPorts } from '@anythingiot/rooms';
 import { deviceCtx } from './commands/device-ctx.js';
 import type { AppDeps } from './deps.js';
@@ -34,6 +35,20 @@ export function deviceRoomPorts(deps: AppDeps): DeviceRoomPorts {
           body,
           requestId,
         );
+      } finally {
+        await work.close();
+      }
+    },
+    async credentialStatus(device) {
+      // From Postgres, not ingest's caches: this is the check that must see a revocation or a
+      // rotation that committed a moment ago (one indexed read; only valid secrets come back).
+      const work = lazyDb(deps);
+      try {
+        const auth = await findDeviceAuth(work.db(), device.deviceId);
+        if (!auth || auth.tenantId !== device.tenantId || auth.status === 'revoked') {
+          return 'revoked';
+        }
+        return auth.credentials.some((c) => c.id === device.credentialId) ? 'valid' : 'retired';
       } finally {
         await work.close();
       }

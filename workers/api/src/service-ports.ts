@@ -17,6 +17,7 @@ export const servicePorts = (deps: AppDeps): ServicePorts => ({
   commands: commandNotifier(deps),
   live: deps.live,
   webhookDestinations: deps.notify.webhookDestinations,
+  ...(deps.downlink ? { downlink: deps.downlink } : {}),
 });
 
 /** The notification jobs on the api's job queue, deliveries retried as configured. */

@@ -226,16 +226,100 @@ describe('telemetry over the room', () => {
     expect(await second.next(byId('h'))).toMatchObject({ type: 'heartbeat_ack' });
   });
 
-  it('a device revoked while connected is told and disconnected at its next telemetry (4401)', async () => {
+  it('a device revoked without the room being told is refused and disconnected at its next telemetry (4401)', async () => {
     const w = await world();
     const device = await connect(w.device);
-    await call(api, w.key, 'POST', `/v1/devices/${w.device.deviceId}/revoke`);
+    // (Revoking through the api closes the socket at once: see the #12 item 1 tests below.)
+    await tdb.handle.db.$client.query(`update devices set status = 'revoked' where id = $1`, [
+      w.device.deviceId,
+    ]);
     device.send({ type: 'telemetry', id: 'r', payload: { metrics: { temperature: 4 } } });
     expect(await device.next(byId('r'))).toMatchObject({
       type: 'error',
       payload: { code: 'revoked' },
     });
     expect((await device.closed).code).toBe(4401);
+  });
+});
+
+describe('a socket whose credential is no longer valid (#12 item 1)', () => {
+  /** The close code, or 'still open' if the room did not close the socket within 5 s. */
+  const closedSoon = (device: DeviceSocket) =>
+    Promise.race([
+      device.closed.then((c) => c.code),
+      new Promise<string>((r) => setTimeout(() => r('still open'), 5_000)),
+    ]);
+  const commandFrames = (device: DeviceSocket) => device.frames.filter((f) => f.type === 'command');
+
+  it('revoking a connected device closes its socket at once (4401), before it sends anything', async () => {
+    const w = await world();
+    const device = await connect(w.device);
+    await call(api, w.key, 'POST', `/v1/devices/${w.device.deviceId}/revoke`);
+    expect(await closedSoon(device)).toBe(4401);
+    expect(device.frames.at(-1)).toMatchObject({ type: 'error', payload: { code: 'revoked' } });
+  });
+
+  it('a leaked secret cannot report "firmware update completed" once the device is revoked, even if the room was never told', async () => {
+    const w = await world();
+    const attacker = await connect(w.device);
+    const created = await sendCommand(w.key, w.device.deviceId, {
+      type: 'update_firmware',
+      payload: { version: '2.1.0', url: 'https://fw.example.com/2.1.0.bin' },
+    });
+    await attacker.next(isCommand(created.id));
+    // Revoked in the database without a word to the room (its RPC failed, or an admin tool did
+    // it): the socket is still open, and the attacker sends a fake success.
+    await tdb.handle.db.$client.query(`update devices set status = 'revoked' where id = $1`, [
+      w.device.deviceId,
+    ]);
+    attacker.send({
+      type: 'command_result',
+      id: 'fake',
+      payload: { commandId: created.id, response: { status: 'success' }, error: null },
+    });
+    expect(await attacker.next(byId('fake'))).toMatchObject({
+      type: 'error',
+      payload: { code: 'revoked' },
+    });
+    expect(await closedSoon(attacker)).toBe(4401);
+    const [row] = await tdb.handle.db
+      .select()
+      .from(schema.commands)
+      .where(eq(schema.commands.id, created.id));
+    expect(row).toMatchObject({ status: 'sent', response: null });
+  });
+
+  it('rotating with grace 0 closes the old secret’s socket (4401); new commands reach only the new secret', async () => {
+    const w = await world();
+    const old = await connect(w.device);
+    const rotated = await (
+      await call(api, w.key, 'POST', `/v1/devices/${w.device.deviceId}/rotate-secret`, {
+        graceSeconds: 0,
+      })
+    ).json();
+    expect(await closedSoon(old)).toBe(4401);
+    expect(old.frames.at(-1)).toMatchObject({
+      type: 'error',
+      payload: { code: 'credential_retired' },
+    });
+    const current = await connect({ deviceId: w.device.deviceId, secret: rotated.secret });
+    const created = await sendCommand(w.key, w.device.deviceId, { type: 'ping' });
+    await current.next(isCommand(created.id));
+    expect(commandFrames(old)).toEqual([]);
+  });
+
+  it('a push re-checks the credential: a secret retired behind the room’s back gets no new command', async () => {
+    const w = await world();
+    const old = await connect(w.device);
+    // Its secret's grace ended (or a rotation's RPC failed): nothing told the room.
+    await tdb.handle.db.$client.query(
+      `update device_credentials set valid_until = now() where device_id = $1`,
+      [w.device.deviceId],
+    );
+    const created = await sendCommand(w.key, w.device.deviceId, { type: 'ping' });
+    expect(await closedSoon(old)).toBe(4401);
+    expect(commandFrames(old)).toEqual([]);
+    expect(await getCommand(w.key, created.id)).toMatchObject({ status: 'pending' });
   });
 });
 

@@ -18,7 +18,12 @@ import {
   type RoomNamespace,
   roomPublisher,
 } from '@anythingiot/rooms/publisher';
-import { type CommandNotifier, commandNotifier, qstashJobs } from '@anythingiot/services';
+import {
+  type CommandNotifier,
+  commandNotifier,
+  type DeviceDownlink,
+  qstashJobs,
+} from '@anythingiot/services';
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { Client as QStashClient } from '@upstash/qstash';
 import { type DashboardEnv, dashboardEnv } from './env.server';
@@ -41,6 +46,11 @@ export type AppContext = {
    * change made on this dashboard reaches every other open one; absent where not bound.
    */
   live: LivePublisher | undefined;
+  /**
+   * The device rooms (the api Worker's `DeviceRoom`, bound through `script_name`): commands
+   * pushed, and a rotation or revocation made here closes the old secret's socket at once.
+   */
+  downlink: DeviceDownlink | undefined;
   /**
    * What follows a command sent from here, as when it is sent through the api: its expiry
    * scheduled with QStash (the api's job runs it), a push to the device's room (the api
@@ -69,6 +79,9 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
   let commands: CommandNotifier | undefined;
   const bindings = context.cloudflare.env;
   const live = bindings.TENANT ? roomPublisher(bindings.TENANT as RoomNamespace, log) : undefined;
+  const downlink = bindings.DEVICE
+    ? deviceDownlink(bindings.DEVICE as DeviceRoomNamespace)
+    : undefined;
   const db = () => {
     handle ??= createDb({
       ...dbConfigFromEnv(env),
@@ -106,6 +119,7 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
       return keyring.keys;
     },
     live,
+    downlink,
     commands: () => {
       commands ??= commandNotifier({
         // The api's expiry job, queued to the api's public URL.
@@ -118,9 +132,7 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
           env.API_PUBLIC_URL,
         ),
         ...(live ? { live } : {}),
-        ...(bindings.DEVICE
-          ? { downlink: deviceDownlink(bindings.DEVICE as DeviceRoomNamespace) }
-          : {}),
+        ...(downlink ? { downlink } : {}),
         facilitiesOf: (tenantId, ids) => deviceRepo(db(), tenantId).facilityIdsOf(ids),
         now: () => Date.now(),
         log,

@@ -23,6 +23,7 @@ export function tenantCtx({ principal, app }: Member): TenantCtx {
       redis: app.accounts().deps.redis,
       log: (event) => console.log(JSON.stringify(event)),
       ...(app.live ? { live: app.live } : {}),
+      ...(app.downlink ? { downlink: app.downlink } : {}),
       commands: app.commands(),
     },
   };

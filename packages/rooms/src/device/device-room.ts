@@ -1,6 +1,7 @@
 import {
   type DeviceFrame,
   type DeviceServerFrame,
+  DomainError,
   isDomainError,
   type LiveEvent,
   type LivePublisher,
@@ -46,12 +47,26 @@ export type DeviceRoomPorts = {
    * guard on the credential that opened the socket — and resolves once it is committed.
    */
   ingest(device: AdmittedDevice, body: string, requestId: string): Promise<StoredTelemetry>;
+  /**
+   * Whether the credential a socket was opened with still verifies now: `revoked` (the device),
+   * `retired` (that secret was rotated away or its grace ended), else `valid`.
+   */
+  credentialStatus(device: AdmittedDevice): Promise<CredentialStatus>;
   /** A device context with its own database connection, closed by `close()`. */
   deviceCtx(device: AdmittedDevice, requestId: string): { ctx: DeviceCtx; close(): Promise<void> };
   live: LivePublisher;
   log(event: Record<string, unknown>): void;
   now(): number;
 };
+
+export type CredentialStatus = 'valid' | 'revoked' | 'retired';
+
+/**
+ * How long a verified credential stands for heartbeats. Command frames (which change state) and
+ * pushes (which reveal commands) always re-check; a heartbeat only keeps the socket alive, so a
+ * look every so often suffices, and rotation or revocation tells the room at once anyway.
+ */
+export const CREDENTIAL_RECHECK_MS = 30_000;
 
 /** Close codes (4xxx: application). */
 export const DEVICE_ROOM_CLOSE = {
@@ -91,6 +106,8 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
   #ports: DeviceRoomPorts | undefined;
   #admitted = new WeakMap<Request, AdmittedDevice>();
   #window = { start: 0, frames: 0 };
+  /** The last credential seen valid, and when (memory only: after a wake-up it is checked again). */
+  #verified: { credentialId: string; at: number } | undefined;
 
   /** The Worker composes the room's ports from its bindings (called once per room instance). */
   protected abstract compose(env: Record<string, unknown>): DeviceRoomPorts;
@@ -121,6 +138,8 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
       return;
     }
     connection.setState(admitted);
+    // Admission has just verified it.
+    this.#verified = { credentialId: admitted.credentialId, at: Date.now() };
     // One connection per device: a reconnect after a network change must not leave a dead
     // socket that commands would be pushed into.
     for (const other of this.getConnections()) {
@@ -176,7 +195,53 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
       (c) => c.readyState === WebSocket.OPEN && c.state,
     );
     if (!connection?.state) return 0;
+    // A command is never shown to a socket whose secret was revoked or rotated away.
+    if (!(await this.#credentialHolds(connection, connection.state, 0))) return 0;
     return this.#deliver(connection, connection.state, false);
+  }
+
+  /**
+   * RPC from the rotate and revoke use cases: re-checks the credential of every open socket and
+   * closes (4401) those no longer valid, so a leaked secret loses its downlink at once.
+   * Returns how many sockets were closed.
+   */
+  async credentialsChanged(): Promise<number> {
+    let closed = 0;
+    for (const connection of this.getConnections<AdmittedDevice>()) {
+      if (connection.readyState !== WebSocket.OPEN || !connection.state) continue;
+      if (!(await this.#credentialHolds(connection, connection.state, 0))) closed++;
+    }
+    return closed;
+  }
+
+  /**
+   * Whether the socket's credential still verifies (a result younger than `maxAgeMs` is
+   * reused). When it does not, the device hears why — an error frame answering `frameId`, the
+   * same codes HTTP answers with — and the socket is closed with 4401.
+   */
+  async #credentialHolds(
+    connection: Connection<AdmittedDevice>,
+    device: AdmittedDevice,
+    maxAgeMs: number,
+    frameId?: string,
+  ): Promise<boolean> {
+    const now = Date.now();
+    const seen = this.#verified;
+    if (seen && seen.credentialId === device.credentialId && now - seen.at < maxAgeMs) return true;
+    const status = await this.#deps().credentialStatus(device);
+    if (status === 'valid') {
+      this.#verified = { credentialId: device.credentialId, at: now };
+      return true;
+    }
+    this.#verified = undefined;
+    const { problem } = problemFromDomainError(credentialError(status));
+    send(connection, {
+      type: 'error',
+      ...(frameId ? { id: frameId } : {}),
+      payload: { code: problem.code, message: problem.detail, errors: [] },
+    });
+    connection.close(DEVICE_ROOM_CLOSE.unauthenticated, problem.code);
+    return false;
   }
 
   async #handle(
@@ -189,6 +254,9 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
     const id = frame.id ? { id: frame.id } : {};
     switch (frame.type) {
       case 'heartbeat':
+        if (!(await this.#credentialHolds(connection, device, CREDENTIAL_RECHECK_MS, frame.id))) {
+          return;
+        }
         send(connection, {
           type: 'heartbeat_ack',
           ...id,
@@ -219,6 +287,8 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
       case 'command_ack':
       case 'command_result':
       case 'update_progress': {
+        // A leaked secret must not report "firmware update completed": every report re-checks.
+        if (!(await this.#credentialHolds(connection, device, 0, frame.id))) return;
         const input = {
           acks: frame.type === 'command_ack' ? [frame.payload.commandId] : [],
           results: frame.type === 'command_result' ? [frame.payload] : [],
@@ -306,6 +376,15 @@ export abstract class DeviceRoomServer extends Server<Record<string, unknown>> {
     return ++this.#window.frames > DEVICE_ROOM_FRAMES_PER_MINUTE;
   }
 }
+
+const credentialError = (status: Exclude<CredentialStatus, 'valid'>) =>
+  status === 'revoked'
+    ? new DomainError('UNAUTHENTICATED', 'This device has been revoked.', { reason: 'revoked' })
+    : new DomainError(
+        'UNAUTHENTICATED',
+        'The secret this connection was opened with is no longer valid; connect with the current one.',
+        { reason: 'credential_retired' },
+      );
 
 function statusFrame(
   outcome: CommandReportOutcome,

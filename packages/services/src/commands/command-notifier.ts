@@ -4,8 +4,16 @@ import type { CommandNotifier } from '../context.js';
 import type { JobQueue } from '../jobs/qstash-jobs.js';
 import { commandExpiryJob } from './jobs.js';
 
-/** Wakes a device's room to push its due commands (a no-op when the device is not connected). */
-export type DeviceDownlink = { deliver(deviceId: string): Promise<void> };
+/** The device rooms: each device's connected socket, reached by its id. */
+export type DeviceDownlink = {
+  /** Wakes the room to push its due commands (a no-op when the device is not connected). */
+  deliver(deviceId: string): Promise<void>;
+  /**
+   * The device's credentials changed (rotated, revoked): its room checks the credential each
+   * open socket connected with and closes those no longer valid.
+   */
+  credentialsChanged(deviceId: string): Promise<void>;
+};
 
 /**
  * Schedules the expiry of new commands at the instant their time to live runs out: one job per

@@ -1,7 +1,7 @@
 import { DomainError, isId } from '@anythingiot/core';
 import { type Device, deviceRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { forgetCachedCredentials } from './credential-cache-invalidation.js';
+import { credentialsChanged } from './credential-cache-invalidation.js';
 import { deviceNotFound } from './device-errors.js';
 
 /** Revokes a device and all its secrets; its next post is refused with 401 `revoked`. */
@@ -20,6 +20,6 @@ export async function revokeDevice({
       reason: 'already_revoked',
     });
   }
-  await forgetCachedCredentials(ctx, input.id);
+  await credentialsChanged(ctx, input.id);
   return result;
 }

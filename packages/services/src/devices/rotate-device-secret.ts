@@ -1,7 +1,7 @@
 import { DomainError, isId, newDeviceSecret, sealSecret } from '@anythingiot/core';
 import { deviceRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { forgetCachedCredentials } from './credential-cache-invalidation.js';
+import { credentialsChanged } from './credential-cache-invalidation.js';
 import { deviceNotFound } from './device-errors.js';
 
 /**
@@ -39,7 +39,7 @@ export async function rotateDeviceSecret({
       reason: 'device_revoked',
     });
   }
-  await forgetCachedCredentials(ctx, input.id);
+  await credentialsChanged(ctx, input.id);
   return {
     secret,
     previousSecretValidUntil: new Date(ctx.ports.now() + input.graceSeconds * 1_000),
