@@ -22,6 +22,9 @@ export default defineConfig({
       remoteBindings: false,
     }),
     remix({
+      // `npm run dev` builds into a staging directory and moves the result under build/, so the
+      // dashboard Worker that wrangler dev serves never sees a half-written build.
+      buildDirectory: process.env.DASHBOARD_BUILD_DIR ?? 'build',
       future: {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,

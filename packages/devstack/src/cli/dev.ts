@@ -1,31 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { migrateDatabase } from '@anythingiot/db/migrate';
-import {
-  DEFAULT_PORTS,
-  type Devstack,
-  type DevstackSecrets,
-  PORT_ENV,
-  randomSecrets,
-  startDevstack,
-} from '../devstack.js';
-import { startDashboardDev } from '../worker/vite-dev.js';
-import { type RunningWorker, startWranglerDev } from '../worker/wrangler-dev.js';
-import { type RunningDemo, startDemo } from './demo-run.js';
+import { type RunningDev, startDev } from '../dev/start-dev.js';
+import { DEFAULT_PORTS, type Devstack, PORT_ENV } from '../devstack.js';
+import type { RunningWorker } from '../worker/wrangler-dev.js';
+import type { RunningDemo } from './demo-run.js';
 import {
   DEMO_INTERVAL_SECONDS,
   DEMO_OWNER_EMAIL,
   type DemoFile,
   demoScenario,
 } from './demo-seed.js';
-import { scheduleJobs } from './schedule-jobs.js';
 
 // `npm run dev`: the whole product on this machine, no accounts. Ports and the data directory
-// are configurable through DEVSTACK_* variables (see the README).
+// are configurable through DEVSTACK_* variables (see packages/devstack/README.md). What starts,
+// and how, is startDev's: the browser tests run the same code.
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const DASHBOARD_DIR = `${ROOT}apps/dashboard`;
 const DATA_DIR = process.env.DEVSTACK_DATA_DIR ?? `${ROOT}.data`;
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
@@ -45,107 +33,67 @@ if (DEMO !== 'true' && DEMO !== 'false') {
   process.exit(2);
 }
 
+// wrangler's start-up banner lists every binding (values hidden) for each Worker and again on
+// each reload; the table below says where things are. Its warnings and errors still show.
+const WRANGLER_BANNER =
+  /^\s*(env\.\S+ \(|Binding\s+Resource|Your Worker has access|Using secrets defined|─+$|⛅️ wrangler|Service bindings, Durable Object bindings|⎔ Connection status updated)/;
+
 const SUCCESSFUL_INGEST = /POST \/v1\/ingest 200 |"path":"\/v1\/ingest","status":200/;
 
 const started = Date.now();
-let stack: Devstack | undefined;
-let worker: RunningWorker | undefined;
-let dashboard: RunningWorker | undefined;
-let demo: RunningDemo | undefined;
+let dev: RunningDev | undefined;
+let starting = true;
 let stopping = false;
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping…');
-  // The simulator first: it posts to the Worker, which must still be there to answer.
-  await demo?.stop().catch(() => {});
-  await dashboard?.stop().catch(() => {});
-  await worker?.stop().catch(() => {});
-  await stack?.stop().catch(() => {});
+  // While starting, startDev alone knows what runs: it finishes (or fails and cleans up), then
+  // what it started is stopped below.
+  if (starting) return;
+  await dev?.stop().catch(() => {});
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  await mkdir(DATA_DIR, { recursive: true });
-  const secrets = await loadOrCreateSecrets(`${DATA_DIR}/secrets.json`);
-  stack = await startDevstack({
-    dataDir: `${DATA_DIR}/postgres`,
-    persistent: true,
+  dev = await startDev({
+    root: ROOT,
+    dataDir: DATA_DIR,
     ports: PORTS,
-    secrets,
-    // QStash delivers the api's jobs back to the Worker, wherever DEVSTACK_API_PORT put it.
-    apiUrl: `http://127.0.0.1:${PORTS.api}`,
-  });
-  await migrateDatabase(stack.postgres.url(stack.database));
-  // The dashboard's own origin: notification links point there, and its CSRF check and the
-  // cookie's Secure flag depend on it.
-  const env = { ...stack.env, APP_URL: `http://127.0.0.1:${PORTS.dashboard}` };
-  worker = await startWranglerDev({
-    cwd: ROOT,
-    port: PORTS.api,
-    name: 'api Worker (wrangler dev)',
-    portEnv: PORT_ENV.api,
-    env,
-    envFile: `${DATA_DIR}/worker.env`,
-    onOutput: (line) => {
+    persistent: true,
+    demo: DEMO === 'true',
+    schedules: true,
+    watch: true,
+    log: (line) => console.log(line),
+    onWorkerOutput: (worker, line) => {
       // Ten demo devices would bury everything else in access lines; the [demo] summary
       // counts them instead. Anything but a 200 is still shown.
-      if (demo && SUCCESSFUL_INGEST.test(line)) return;
-      if (line.trim()) console.log(`[api] ${line}`);
+      if (DEMO === 'true' && SUCCESSFUL_INGEST.test(line)) return;
+      if (WRANGLER_BANNER.test(line)) return;
+      if (line.trim()) console.log(`[${worker}] ${line}`);
     },
   });
-  await scheduleJobs(ROOT, stack.env, worker.url);
-  if (DEMO === 'true') {
-    try {
-      demo = await startDemo({
-        env: stack.env,
-        apiUrl: worker.url,
-        dataDir: DATA_DIR,
-        log: (line) => console.log(line),
-      });
-    } catch (err) {
-      // Without the demo the stack is still useful; say why it is missing and carry on.
-      console.error(`\n! demo tenant not started: ${err instanceof Error ? err.message : err}`);
-    }
+  starting = false;
+  if (stopping) {
+    await dev.stop();
+    process.exit(0);
   }
-  dashboard = await startDashboardDev({
-    cwd: DASHBOARD_DIR,
-    port: PORTS.dashboard,
-    env,
-    envFile: `${DATA_DIR}/dashboard.env`,
-    onOutput: (line) => console.log(`[dashboard] ${line}`),
-  });
-  printTable(stack, worker, dashboard, Date.now() - started);
-  if (demo) printDemo(demo);
+  printTable(dev.stack, dev.api, dev.dashboard, Date.now() - started);
+  if (dev.demo) printDemo(dev.demo, dev.dashboard);
 } catch (err) {
-  // Start-up failures are written for people (which port, which directory): no stack trace.
-  console.error(`\n✖ ${err instanceof Error ? err.message : String(err)}`);
-  await shutdown(1);
-}
-
-/** Dev secrets stay the same across restarts, so clients and pending messages keep working. */
-async function loadOrCreateSecrets(path: string): Promise<DevstackSecrets> {
-  const saved = existsSync(path)
-    ? (JSON.parse(await readFile(path, 'utf8')) as Partial<DevstackSecrets>)
-    : {};
-  // Secrets added by a newer version are generated once and saved with the old ones.
-  const secrets = {
-    ...randomSecrets(),
-    postgresPassword: randomBytes(12).toString('hex'),
-    ...saved,
-  };
-  if (Object.keys(saved).length !== Object.keys(secrets).length) {
-    await writeFile(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  }
-  return secrets;
+  starting = false;
+  // startDev stopped what it had started. Start-up failures are written for people (which
+  // port, which directory): no stack trace.
+  if (!stopping) console.error(`\n✖ ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(stopping ? 0 : 1);
 }
 
 function printTable(s: Devstack, w: RunningWorker, d: RunningWorker, ms: number) {
   const rows: [string, string, string][] = [
-    ['Dashboard (remix vite:dev)', d.url, 'open in a browser'],
+    ['Dashboard (wrangler dev)', d.url, 'open in a browser; rebuilt when its sources change'],
     ['api Worker (wrangler dev)', w.url, `${w.url}/v1/health/ready`],
     ['mail / SMS / webhook catcher', s.catcher.url, 'open in a browser'],
     ['Postgres (embedded)', `127.0.0.1:${s.postgres.port}`, s.postgres.url(s.database)],
@@ -160,7 +108,7 @@ function printTable(s: Devstack, w: RunningWorker, d: RunningWorker, ms: number)
   console.log(`\n  Data: ${DATA_DIR} (kept across restarts; delete it to start fresh)\n`);
 }
 
-function printDemo({ demo, file, logins }: RunningDemo) {
+function printDemo({ demo, file, logins }: RunningDemo, dashboard: RunningWorker) {
   const kinds = new Map<string, number>();
   for (const d of demo.devices) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
   const mix = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
@@ -177,7 +125,7 @@ function printDemo({ demo, file, logins }: RunningDemo) {
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
-  console.log(`\n  Log in at ${dashboard?.url ?? ''}/login with password ${logins.password} as:`);
+  console.log(`\n  Log in at ${dashboard.url}/login with password ${logins.password} as:`);
   for (const login of logins.logins) {
     const note = login.limitedTo ? ' (limited to the first facility)' : '';
     console.log(`    ${login.email.padEnd(30)} ${login.role}${note}`);

@@ -16,6 +16,12 @@ export type WranglerDevOptions = {
   /** Worker vars/secrets; written to `envFile` (never to the command line, where ps shows them). */
   env: Record<string, string>;
   envFile: string;
+  /**
+   * wrangler's dev registry, where Workers find each other's Durable Objects and services.
+   * The default is one per machine: parallel stacks would each register "anythingiot-api" and
+   * reach each other's. Give each stack its own (WRANGLER_REGISTRY_PATH).
+   */
+  registryPath?: string;
   onOutput?: (line: string) => void;
 };
 
@@ -65,6 +71,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
         CLOUDFLARE_API_TOKEN: '',
         NO_UPDATE_NOTIFIER: '1',
         FORCE_COLOR: '0',
+        ...(options.registryPath ? { WRANGLER_REGISTRY_PATH: options.registryPath } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
