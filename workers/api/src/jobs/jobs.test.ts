@@ -43,6 +43,25 @@ describe('job mounts', () => {
     expect(await writableState(s.db)).toEqual(before);
   });
 
+  it('a body over 64 KiB is refused before its signature is even checked, doing nothing', async () => {
+    const before = await writableState(s.db);
+    const huge = JSON.stringify({ tenantId, pad: 'x'.repeat(64 * 1024) });
+    for (const headers of [
+      { 'upstash-signature': 'eyJhbGciOiJIUzI1NiJ9.e30.bad' },
+      // Declared small, streamed large: the count, not the header, decides.
+      { 'upstash-signature': 'eyJhbGciOiJIUzI1NiJ9.e30.bad', 'content-length': '10' },
+    ] as Record<string, string>[]) {
+      const res = await s.app.request(commandExpiryJob.path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: huge,
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'body_too_large' });
+    }
+    expect(await writableState(s.db)).toEqual(before);
+  });
+
   it('a signed body that fails the schema is a 422 naming the field, one that is not JSON a 400', async () => {
     const before = await writableState(s.db);
     const bad = await qstash.publishJSON({

@@ -3,7 +3,14 @@ import type { AnyJobDefinition, JobBody, SystemCtx } from '@anythingiot/services
 import type { Context } from 'hono';
 import type { App } from '../app-type.js';
 import type { AppEnv } from '../deps.js';
+import { readBodyLimited } from '../lib/read-body.js';
 import { servicePorts } from '../service-ports.js';
+
+/**
+ * The largest job body accepted. Ours are a few hundred bytes; the cap is checked before the
+ * signature, so an anonymous caller cannot make the Worker buffer and hash a large body.
+ */
+export const MAX_JOB_BODY_BYTES = 64 * 1024;
 
 /** What a job handler gets: the verified, parsed body and the request (for its answer). */
 export type JobHandler<D extends AnyJobDefinition> = (
@@ -12,8 +19,9 @@ export type JobHandler<D extends AnyJobDefinition> = (
 ) => Response | Promise<Response>;
 
 /**
- * Mounts one QStash job at its definition's path: only QStash may call it (a valid
- * `Upstash-Signature` for this URL, or 401 and nothing done), its body must pass the
+ * Mounts one QStash job at its definition's path: a body over 64 KiB is refused (413) before
+ * anything else, only QStash may call it (a valid `Upstash-Signature` for this URL, or 401 and
+ * nothing done), its body must pass the
  * definition's schema (422; not JSON at all: 400), then the handler runs. A plain route, not in
  * the public OpenAPI document. An empty body (a schedule's) reads as `{}`.
  */
@@ -31,7 +39,8 @@ export function mountJob<D extends AnyJobDefinition>(app: App, def: D, handler: 
  */
 async function verifiedJobBody(c: Context<AppEnv>): Promise<string> {
   const signature = c.req.header('upstash-signature');
-  const body = await c.req.text();
+  const bytes = await readBodyLimited(c.req.raw, MAX_JOB_BODY_BYTES);
+  const body = new TextDecoder().decode(bytes);
   const refused = new DomainError('UNAUTHENTICATED', 'Job callbacks must be signed by QStash.', {
     reason: 'bad_job_signature',
   });

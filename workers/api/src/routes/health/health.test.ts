@@ -4,7 +4,27 @@ import { join } from 'node:path';
 import { freePort, startNeonProxy, startPostgres } from '@anythingiot/devstack';
 import { testStack } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { appForEnv, createTestApp, type TestApp } from '../../../test/harness.js';
+import { createApp } from '../../app.js';
+import { depsFromEnv } from '../../compose.js';
+import { parseWorkerEnv } from '../../env.js';
+import { READY_CACHE_MS } from './ready.js';
+
+/** The app on a clock the test moves, counting the Postgres connections readiness opens. */
+function appWithClock(env: Record<string, string>) {
+  const deps = depsFromEnv(parseWorkerEnv(env), { webSocketConstructor: WebSocket, log: () => {} });
+  const clock = { now: Date.now(), connections: 0 };
+  const app = createApp({
+    ...deps,
+    now: () => clock.now,
+    openDb: () => {
+      clock.connections++;
+      return deps.openDb();
+    },
+  });
+  return { app, clock };
+}
 
 let t: TestApp;
 beforeAll(async () => {
@@ -58,6 +78,22 @@ describe('GET /v1/health/ready', () => {
     expect(body.checks.redis.status).toBe('down');
     expect(body.checks.postgres.status).toBe('up');
     expect(body.checks.qstash.status).toBe('up');
+    // An anonymous caller learns what is down, never the backend's error text.
+    expect(Object.keys(body.checks.redis).sort()).toEqual(['latencyMs', 'status']);
+    expect(JSON.stringify(body)).not.toMatch(/error|ECONNREFUSED|fetch|127\.0\.0\.1/i);
+  });
+
+  it('an anonymous flood opens one Postgres connection per few seconds, not one per request', async () => {
+    const { app, clock } = appWithClock(t.db.env);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => app.request('/v1/health/ready')),
+    );
+    for (let i = 0; i < 10; i++) answers.push(await app.request('/v1/health/ready'));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(clock.connections).toBe(1);
+    clock.now += READY_CACHE_MS;
+    expect((await app.request('/v1/health/ready')).status).toBe(200);
+    expect(clock.connections).toBe(2);
   });
 
   it('answers 503 naming QStash when its token is refused', async () => {
@@ -92,7 +128,7 @@ describe('Postgres outage', () => {
       await proxy.close();
       await pgServer.stop();
     };
-    const { app } = appForEnv({
+    const { app, clock } = appWithClock({
       ...testStack().env,
       DATABASE_URL: pgServer.url('postgres'),
       NEON_WS_PROXY: proxy.wsProxy,
@@ -100,6 +136,7 @@ describe('Postgres outage', () => {
     expect((await app.request('/v1/health/ready')).status).toBe(200);
 
     await pgServer.stop();
+    clock.now += READY_CACHE_MS; // past the cached answer
     const down = await app.request('/v1/health/ready');
     expect(down.status).toBe(503);
     const body = await down.json();
@@ -107,6 +144,7 @@ describe('Postgres outage', () => {
     expect(body.checks.redis.status).toBe('up');
 
     pgServer = await start();
+    clock.now += READY_CACHE_MS;
     expect((await app.request('/v1/health/ready')).status).toBe(200);
   });
 });
