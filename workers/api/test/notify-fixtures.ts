@@ -1,7 +1,8 @@
-import { newId, parseKeyring, sealSecret } from '@anythingiot/core';
-import { notificationPolicyRepo, schema, webhookEndpointRepo } from '@anythingiot/db';
+import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
+import { deviceRepo, notificationPolicyRepo, schema, webhookEndpointRepo } from '@anythingiot/db';
 import type { TestDatabase } from '@anythingiot/devstack/testing';
-import { seedMember } from './notify-stack.js';
+import { eq } from 'drizzle-orm';
+import { seedMember, waitFor } from './notify-stack.js';
 
 const meta = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
 
@@ -61,4 +62,61 @@ export async function seedNotificationResources(
     userId,
     userNotificationId: `${userId}/notifications/${notificationId}`,
   };
+}
+
+/**
+ * Replaces the tenant's notification policies with one tenant-wide policy of these tiers, for
+ * every severity (tests pick who is reached by the tiers alone).
+ */
+export async function useOnlyPolicy(
+  db: TestDatabase,
+  tenantId: string,
+  tiers: unknown[],
+  repeat: { repeatEveryMinutes: number | null; maxRepeats: number } = {
+    repeatEveryMinutes: null,
+    maxRepeats: 0,
+  },
+) {
+  const repo = notificationPolicyRepo(db.handle.db, tenantId);
+  for (const p of await repo.list()) await repo.delete(p.id, meta);
+  return repo.create(
+    {
+      name: 'test',
+      facilityId: null,
+      severities: ['info', 'warning', 'critical'],
+      tiers: tiers as never,
+      ...repeat,
+    },
+    meta,
+  );
+}
+
+/** The alert's deliveries once there are `count` and none is pending or failed (QStash is done). */
+export const settledDeliveries = (db: TestDatabase, alertId: string, count: number, ms = 20_000) =>
+  waitFor(async () => {
+    const rows = await db.handle.db
+      .select()
+      .from(schema.deliveries)
+      .where(eq(schema.deliveries.alertId, alertId))
+      .orderBy(schema.deliveries.tier, schema.deliveries.channel, schema.deliveries.recipient);
+    return rows.length === count && rows.every((r) => r.status === 'sent' || r.status === 'dead')
+      ? rows
+      : undefined;
+  }, ms);
+
+/** A device of the tenant (no secret is handed out: these tests raise alerts directly). */
+export async function seedNotifiedDevice(
+  db: TestDatabase,
+  tenantId: string,
+  input: { name: string; facilityId?: string },
+) {
+  const keyring = await parseKeyring(db.env.SECRETS_KEYRING ?? '');
+  return (
+    await deviceRepo(db.handle.db, tenantId).create(
+      input,
+      await sealSecret(keyring, newDeviceSecret()),
+      keyring.current,
+      meta,
+    )
+  ).id;
 }

@@ -1,12 +1,6 @@
-import { inAppNotificationRepo, recipientRepo } from '@anythingiot/db';
+import { inAppNotificationRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
-import { notFound } from './notification-errors.js';
-
-async function assertMember(ctx: TenantCtx, userId: string) {
-  if (!(await recipientRepo(ctx.db, ctx.tenantId).isActiveMember(userId))) {
-    throw notFound('user', userId);
-  }
-}
+import { assertActiveMember, notFound } from './notification-guards.js';
 
 /** A user's in-app notifications, newest first; `unread` keeps only the ones not yet read. */
 export async function listInApp({
@@ -16,7 +10,7 @@ export async function listInApp({
   ctx: TenantCtx;
   input: { userId: string; unread: boolean; limit: number };
 }) {
-  await assertMember(ctx, input.userId);
+  await assertActiveMember(ctx, input.userId);
   return inAppNotificationRepo(ctx.db, ctx.tenantId).list(input.userId, input);
 }
 

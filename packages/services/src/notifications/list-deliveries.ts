@@ -1,7 +1,7 @@
 import { type Delivery, type DeliveryFilter, deliveryRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
-import { notFound, requireWholeTenant } from './notification-errors.js';
+import { notFound, requireWholeTenant } from './notification-guards.js';
 
 /** Newest first, filtered (alert, status incl. `dead`, channel), with an opaque cursor. */
 export async function listDeliveries({

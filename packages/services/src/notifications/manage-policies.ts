@@ -8,7 +8,7 @@ import {
   webhookEndpointRepo,
 } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { invalidFields, notFound, requireWholeTenant } from './notification-errors.js';
+import { invalidFields, notFound, requireWholeTenant } from './notification-guards.js';
 
 /**
  * Everything a policy names must exist in this tenant: its facility, the users (as active

@@ -6,7 +6,7 @@ import {
 } from '@anythingiot/core';
 import { type WebhookEndpoint, webhookEndpointRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { notFound, requireWholeTenant } from './notification-errors.js';
+import { notFound, requireWholeTenant } from './notification-guards.js';
 import {
   checkWebhookDestination,
   destinationRefused,

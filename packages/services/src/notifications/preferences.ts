@@ -1,16 +1,9 @@
 import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from '@anythingiot/core';
-import { notificationPrefsRepo, recipientRepo } from '@anythingiot/db';
+import { notificationPrefsRepo } from '@anythingiot/db';
 import { auditMeta, type TenantCtx } from '../context.js';
-import { invalidFields, notFound } from './notification-errors.js';
+import { assertActiveMember, invalidFields } from './notification-guards.js';
 
 export type PrefsInput = NotificationPrefs & { phone: string | null };
-
-/** A user of this tenant; anyone else (another tenant's user, a made-up id) is a 404. */
-async function assertMember(ctx: TenantCtx, userId: string) {
-  if (!(await recipientRepo(ctx.db, ctx.tenantId).isActiveMember(userId))) {
-    throw notFound('user', userId);
-  }
-}
 
 /** The user's preferences, or the defaults that apply while they have none. */
 export async function getPreferences({
@@ -20,7 +13,7 @@ export async function getPreferences({
   ctx: TenantCtx;
   input: { userId: string };
 }) {
-  await assertMember(ctx, input.userId);
+  await assertActiveMember(ctx, input.userId);
   const stored = await notificationPrefsRepo(ctx.db, ctx.tenantId).get(input.userId);
   return stored
     ? { ...stored, isDefault: false }
@@ -36,7 +29,7 @@ export async function putPreferences({
   input: PrefsInput & { userId: string };
 }) {
   const { userId, ...prefs } = input;
-  await assertMember(ctx, userId);
+  await assertActiveMember(ctx, userId);
   if (prefs.channels.includes('sms') && !prefs.phone) {
     throw invalidFields([{ path: 'phone', message: 'SMS needs a phone number (E.164)' }]);
   }

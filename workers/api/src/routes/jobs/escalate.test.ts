@@ -1,5 +1,4 @@
-import { newDeviceSecret, sealSecret } from '@anythingiot/core';
-import { deviceRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
+import { schema } from '@anythingiot/db';
 import { testStack } from '@anythingiot/devstack/testing';
 import {
   DELIVER_FAILED_JOB_PATH,
@@ -9,12 +8,12 @@ import {
 import { Client } from '@upstash/qstash';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedNotifiedDevice, useOnlyPolicy } from '../../../test/notify-fixtures.js';
 import { caught, type ServedApp, serveApp } from '../../../test/notify-stack.js';
 import { call, seedAlert, seedTenant, writableState } from '../../../test/tenant-fixtures.js';
 
 // The notification jobs' edges: only QStash may call them, bad bodies and unknown ids change
 // nothing, and deliveries that cannot be sent end where they belong.
-const SYSTEM = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
 let s: ServedApp;
 let qstash: Client;
 let tenantId: string;
@@ -25,15 +24,7 @@ beforeAll(async () => {
   s = await serveApp('notify_jobs');
   qstash = new Client({ baseUrl: s.db.env.QSTASH_URL!, token: s.db.env.QSTASH_TOKEN! });
   ({ tenantId, key } = await seedTenant(s.db, 'Jobs Ltd'));
-  const keyring = await s.deps.keyring();
-  deviceId = (
-    await deviceRepo(s.db.handle.db, tenantId).create(
-      { name: 'Chiller' },
-      await sealSecret(keyring, newDeviceSecret()),
-      keyring.current,
-      SYSTEM,
-    )
-  ).id;
+  deviceId = await seedNotifiedDevice(s.db, tenantId, { name: 'Chiller' });
 });
 afterAll(() => s?.close());
 
@@ -42,22 +33,6 @@ async function viaQStash(path: string, body: unknown) {
   const { messageId } = await qstash.publishJSON({ url: `${s.base}${path}`, body, retries: 0 });
   const answer = await s.answerTo(messageId);
   return { status: answer.status, body: JSON.parse(answer.response || '{}') };
-}
-
-async function onlyPolicy(tiers: unknown[]) {
-  const repo = notificationPolicyRepo(s.db.handle.db, tenantId);
-  for (const p of await repo.list()) await repo.delete(p.id, SYSTEM);
-  await repo.create(
-    {
-      name: 'test',
-      facilityId: null,
-      severities: ['info', 'warning', 'critical'],
-      tiers: tiers as never,
-      repeatEveryMinutes: null,
-      maxRepeats: 0,
-    },
-    SYSTEM,
-  );
 }
 
 describe('notification jobs', () => {
@@ -121,7 +96,9 @@ describe('notification jobs', () => {
   });
 
   it('records a tier that reaches nobody once, and does not retry it', async () => {
-    await onlyPolicy([{ afterMinutes: 0, recipients: { roles: ['vendor'] }, channels: ['email'] }]);
+    await useOnlyPolicy(s.db, tenantId, [
+      { afterMinutes: 0, recipients: { roles: ['vendor'] }, channels: ['email'] },
+    ]);
     const alert = await seedAlert(s.db, tenantId, deviceId);
     const first = await viaQStash(ESCALATE_JOB_PATH, { tenantId, alertId: alert.id });
     expect(first.body).toMatchObject({

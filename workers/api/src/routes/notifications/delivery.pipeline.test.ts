@@ -1,22 +1,18 @@
-import { newDeviceSecret, sealSecret, verifyWebhookSignature } from '@anythingiot/core';
-import { deviceRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
+import { verifyWebhookSignature } from '@anythingiot/core';
 import { testStack } from '@anythingiot/devstack/testing';
 import { startEscalation } from '@anythingiot/services';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  caught,
-  type ServedApp,
-  seedMember,
-  serveApp,
-  waitFor,
-} from '../../../test/notify-stack.js';
+  seedNotifiedDevice,
+  settledDeliveries,
+  useOnlyPolicy,
+} from '../../../test/notify-fixtures.js';
+import { caught, type ServedApp, seedMember, serveApp } from '../../../test/notify-stack.js';
 import { call, seedAlert, seedTenant } from '../../../test/tenant-fixtures.js';
 import { notificationPorts } from '../../service-ports.js';
 
 // Channel behaviour on the real stack: webhooks retried by QStash until they succeed or die,
 // signed so receivers can check them; quiet hours muting a warning email but not a critical one.
-const SYSTEM = { actor: { type: 'system' as const, id: 'test' }, requestId: null };
 let s: ServedApp;
 let tenantId: string;
 let key: string;
@@ -26,33 +22,9 @@ const run = Date.now().toString(36);
 beforeAll(async () => {
   s = await serveApp('notify_delivery');
   ({ tenantId, key } = await seedTenant(s.db, 'Hooks Ltd'));
-  const keyring = await s.deps.keyring();
-  deviceId = (
-    await deviceRepo(s.db.handle.db, tenantId).create(
-      { name: 'Freezer 3' },
-      await sealSecret(keyring, newDeviceSecret()),
-      keyring.current,
-      SYSTEM,
-    )
-  ).id;
+  deviceId = await seedNotifiedDevice(s.db, tenantId, { name: 'Freezer 3' });
 });
 afterAll(() => s?.close());
-
-async function onlyPolicy(tiers: unknown[]) {
-  const repo = notificationPolicyRepo(s.db.handle.db, tenantId);
-  for (const p of await repo.list()) await repo.delete(p.id, SYSTEM);
-  await repo.create(
-    {
-      name: 'test',
-      facilityId: null,
-      severities: ['info', 'warning', 'critical'],
-      tiers: tiers as never,
-      repeatEveryMinutes: null,
-      maxRepeats: 0,
-    },
-    SYSTEM,
-  );
-}
 
 async function endpoint(name: string, query: string) {
   const url = `${testStack().urls.catcher}/webhooks/${name}${query}`;
@@ -61,23 +33,11 @@ async function endpoint(name: string, query: string) {
   return (await res.json()) as { endpoint: { id: string }; secret: string };
 }
 
-/** The alert's deliveries once none is pending or failed any more (QStash is done with them). */
-const finalDeliveries = (alertId: string, count: number) =>
-  waitFor(async () => {
-    const rows = await s.db.handle.db
-      .select()
-      .from(schema.deliveries)
-      .where(eq(schema.deliveries.alertId, alertId));
-    return rows.length === count && rows.every((r) => r.status === 'sent' || r.status === 'dead')
-      ? rows
-      : undefined;
-  }, 20_000);
-
 describe('webhooks', () => {
   it('retries a receiver that fails twice, then records one sent delivery with 3 attempts, verifiably signed', async () => {
     const name = `flaky-${run}`;
     const { endpoint: ep, secret } = await endpoint(name, '?fail=500&failTimes=2');
-    await onlyPolicy([
+    await useOnlyPolicy(s.db, tenantId, [
       { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
     ]);
     const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
@@ -86,7 +46,7 @@ describe('webhooks', () => {
       input: { tenantId, alertId: alert.id },
     });
 
-    const [delivery] = await finalDeliveries(alert.id, 1);
+    const [delivery] = await settledDeliveries(s.db, alert.id, 1);
     expect(delivery).toMatchObject({
       channel: 'webhook',
       status: 'sent',
@@ -122,7 +82,7 @@ describe('webhooks', () => {
   it('a receiver that always fails ends dead after the retries, listed as a dead letter', async () => {
     const name = `down-${run}`;
     const { endpoint: ep } = await endpoint(name, '?fail=503');
-    await onlyPolicy([
+    await useOnlyPolicy(s.db, tenantId, [
       { afterMinutes: 0, recipients: { webhookEndpointIds: [ep.id] }, channels: ['webhook'] },
     ]);
     const alert = await seedAlert(s.db, tenantId, deviceId, { severity: 'critical' });
@@ -131,7 +91,7 @@ describe('webhooks', () => {
       input: { tenantId, alertId: alert.id },
     });
 
-    const [delivery] = await finalDeliveries(alert.id, 1);
+    const [delivery] = await settledDeliveries(s.db, alert.id, 1);
     expect(delivery).toMatchObject({ status: 'dead', attempts: 3 });
     expect(delivery?.lastError).toContain('503');
     expect(await caught({ kind: 'webhook', name })).toHaveLength(3);
@@ -161,7 +121,7 @@ describe('quiet hours', () => {
         timeZone: 'Europe/Berlin',
       },
     });
-    await onlyPolicy([
+    await useOnlyPolicy(s.db, tenantId, [
       { afterMinutes: 0, recipients: { userIds: [sleeper.userId] }, channels: ['email', 'in_app'] },
     ]);
     const warning = await seedAlert(s.db, tenantId, deviceId, {
@@ -181,9 +141,9 @@ describe('quiet hours', () => {
       input: { tenantId, alertId: critical.id },
     });
 
-    const quiet = await finalDeliveries(warning.id, 1);
+    const quiet = await settledDeliveries(s.db, warning.id, 1);
     expect(quiet.map((d) => d.channel)).toEqual(['in_app']);
-    const loud = await finalDeliveries(critical.id, 2);
+    const loud = await settledDeliveries(s.db, critical.id, 2);
     expect(loud.map((d) => d.channel).sort()).toEqual(['email', 'in_app']);
     const mails = await caught({ kind: 'email', to: sleeper.email });
     expect(mails).toHaveLength(1);

@@ -1,9 +1,13 @@
-import { newDeviceSecret, sealSecret } from '@anythingiot/core';
-import { deviceRepo, facilityRepo, notificationPolicyRepo, schema } from '@anythingiot/db';
+import { facilityRepo, schema } from '@anythingiot/db';
 import { DELIVER_JOB_PATH, ESCALATE_JOB_PATH, startEscalation } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  seedNotifiedDevice,
+  settledDeliveries,
+  useOnlyPolicy,
+} from '../../../test/notify-fixtures.js';
 import {
   caught,
   type ServedApp,
@@ -35,15 +39,7 @@ beforeAll(async () => {
       SYSTEM,
     )
   ).id;
-  const keyring = await s.deps.keyring();
-  deviceId = (
-    await deviceRepo(db, tenantId).create(
-      { name: 'Vaccine fridge 1', facilityId },
-      await sealSecret(keyring, newDeviceSecret()),
-      keyring.current,
-      SYSTEM,
-    )
-  ).id;
+  deviceId = await seedNotifiedDevice(s.db, tenantId, { name: 'Vaccine fridge 1', facilityId });
 });
 afterAll(() => s?.close());
 
@@ -63,40 +59,10 @@ const timelineOf = async (alertId: string) =>
       .orderBy(schema.alertEvents.id)
   ).map((e) => ({ type: e.type, tier: (e.detail as { tier?: number } | null)?.tier }));
 
-/** Waits until the alert has `count` deliveries and none is pending or failed. */
-const settled = (alertId: string, count: number) =>
-  waitFor(async () => {
-    const rows = await deliveriesOf(alertId);
-    return rows.length === count && rows.every((r) => r.status === 'sent' || r.status === 'dead')
-      ? rows
-      : undefined;
-  });
-
 /** Publishes a job again the way QStash redelivers one: signed, without a deduplication id. */
 async function redeliver(path: string, body: unknown) {
   const { messageId } = await qstash.publishJSON({ url: `${s.base}${path}`, body });
   expect((await s.answerTo(messageId)).status).toBe(200);
-}
-
-async function usePolicy(
-  tiers: unknown[],
-  repeat: { repeatEveryMinutes: number | null; maxRepeats: number } = {
-    repeatEveryMinutes: null,
-    maxRepeats: 0,
-  },
-) {
-  const repo = notificationPolicyRepo(s.db.handle.db, tenantId);
-  for (const p of await repo.list()) await repo.delete(p.id, SYSTEM);
-  return repo.create(
-    {
-      name: 'test',
-      facilityId: null,
-      severities: ['info', 'warning', 'critical'],
-      tiers: tiers as never,
-      ...repeat,
-    },
-    SYSTEM,
-  );
 }
 
 /** An alert raised `agoMs` before now (so a later tier can be due seconds from now). */
@@ -129,7 +95,7 @@ describe('tier 1', () => {
     await seedMember(s.db, tenantId, { role: 'operator', facilityIds: [elsewhere.id] });
     await seedMember(s.db, tenantId, { role: 'manager', deactivated: true });
     await seedMember(s.db, tenantId, { role: 'auditor' });
-    await usePolicy([
+    await useOnlyPolicy(s.db, tenantId, [
       {
         afterMinutes: 0,
         recipients: { roles: ['manager', 'operator'] },
@@ -145,7 +111,7 @@ describe('tier 1', () => {
   });
 
   it('emails each tier-1 recipient once with the deep link, lists it in-app, records provider ids', async () => {
-    const rows = await settled(alertId, 3);
+    const rows = await settledDeliveries(s.db, alertId, 3);
     expect(rows.map((r) => [r.channel, r.recipient, r.status, r.attempts, r.tier])).toEqual(
       [
         ['email', manager.email, 'sent', 1, 1],
@@ -186,7 +152,7 @@ describe('tier 1', () => {
   });
 
   it('redelivered escalate and deliver jobs change nothing', async () => {
-    const rows = await settled(alertId, 3);
+    const rows = await settledDeliveries(s.db, alertId, 3);
     await redeliver(ESCALATE_JOB_PATH, { tenantId, alertId });
     for (const r of rows) await redeliver(DELIVER_JOB_PATH, { tenantId, deliveryId: r.id });
     expect(await deliveriesOf(alertId)).toEqual(rows);
@@ -208,7 +174,7 @@ describe('tier 2', () => {
       role: 'owner',
       prefs: { channels: ['email', 'sms'], quietHours: null, timeZone: 'UTC', phone },
     });
-    await usePolicy([
+    await useOnlyPolicy(s.db, tenantId, [
       { afterMinutes: 0, recipients: { userIds: [manager.userId] }, channels: ['email'] },
       { afterMinutes: 1, recipients: { userIds: [manager.userId] }, channels: ['sms'] },
     ]);
@@ -221,8 +187,8 @@ describe('tier 2', () => {
       ctx: { ports: notificationPorts(s.deps) },
       input: { tenantId, alertId },
     });
-    await settled(alertId, 1);
-    const rows = await settled(alertId, 2);
+    await settledDeliveries(s.db, alertId, 1);
+    const rows = await settledDeliveries(s.db, alertId, 2);
     expect(rows.map((r) => [r.tier, r.channel, r.recipient, r.status])).toEqual([
       [1, 'email', manager.email, 'sent'],
       [2, 'sms', phone, 'sent'],
@@ -249,7 +215,7 @@ describe('tier 2', () => {
       ctx: { ports: notificationPorts(s.deps) },
       input: { tenantId, alertId },
     });
-    await settled(alertId, 1);
+    await settledDeliveries(s.db, alertId, 1);
     const ack = await call(s.app, key, 'POST', `/v1/alerts/${alertId}/acknowledge`, {
       reasonCode: 'investigating',
       comment: 'on my way',
@@ -271,7 +237,9 @@ describe('tier 2', () => {
 describe('repeats', () => {
   it('repeat the policy until the cap while nobody acknowledges, then stop', async () => {
     const owner = await seedMember(s.db, tenantId, { role: 'owner' });
-    await usePolicy(
+    await useOnlyPolicy(
+      s.db,
+      tenantId,
       [{ afterMinutes: 0, recipients: { userIds: [owner.userId] }, channels: ['email'] }],
       { repeatEveryMinutes: 1, maxRepeats: 1 },
     );
@@ -281,7 +249,7 @@ describe('repeats', () => {
       ctx: { ports: notificationPorts(s.deps) },
       input: { tenantId, alertId },
     });
-    const rows = await settled(alertId, 2);
+    const rows = await settledDeliveries(s.db, alertId, 2);
     expect(rows.map((r) => [r.tier, r.repeat, r.channel, r.status])).toEqual([
       [1, 0, 'email', 'sent'],
       [1, 1, 'email', 'sent'],

@@ -1,10 +1,14 @@
-import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
-import { deviceRepo, notificationPolicyRepo, schema, webhookEndpointRepo } from '@anythingiot/db';
+import { newId, parseKeyring, sealSecret } from '@anythingiot/core';
+import { webhookEndpointRepo } from '@anythingiot/db';
 import { testStack } from '@anythingiot/devstack/testing';
 import { startEscalation } from '@anythingiot/services';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type ServedApp, serveApp, waitFor } from '../../../test/notify-stack.js';
+import {
+  seedNotifiedDevice,
+  settledDeliveries,
+  useOnlyPolicy,
+} from '../../../test/notify-fixtures.js';
+import { caught, type ServedApp, serveApp } from '../../../test/notify-stack.js';
 import { call, seedAlert, seedTenant, writableState } from '../../../test/tenant-fixtures.js';
 import { notificationPorts } from '../../service-ports.js';
 
@@ -28,14 +32,11 @@ afterAll(() => Promise.all([prod?.close(), dev?.close()]));
 
 async function tenantWithDevice(s: ServedApp) {
   const { tenantId, key } = await seedTenant(s.db, `Attacker ${newId('request')}`);
-  const keyring = await s.deps.keyring();
-  const device = await deviceRepo(s.db.handle.db, tenantId).create(
-    { name: 'Freezer 9' },
-    await sealSecret(keyring, newDeviceSecret()),
-    keyring.current,
-    SYSTEM,
-  );
-  return { tenantId, key, deviceId: device.id };
+  return {
+    tenantId,
+    key,
+    deviceId: await seedNotifiedDevice(s.db, tenantId, { name: 'Freezer 9' }),
+  };
 }
 
 /** Raises an alert whose only tier calls `endpointId`, and waits for the delivery to settle. */
@@ -44,37 +45,16 @@ async function notifyThrough(
   t: { tenantId: string; deviceId: string },
   endpointId: string,
 ) {
-  const policies = notificationPolicyRepo(s.db.handle.db, t.tenantId);
-  for (const p of await policies.list()) await policies.delete(p.id, SYSTEM);
-  await policies.create(
-    {
-      name: 'hooks only',
-      facilityId: null,
-      severities: ['info', 'warning', 'critical'],
-      tiers: [
-        {
-          afterMinutes: 0,
-          recipients: { webhookEndpointIds: [endpointId] },
-          channels: ['webhook'],
-        },
-      ],
-      repeatEveryMinutes: null,
-      maxRepeats: 0,
-    },
-    SYSTEM,
-  );
+  await useOnlyPolicy(s.db, t.tenantId, [
+    { afterMinutes: 0, recipients: { webhookEndpointIds: [endpointId] }, channels: ['webhook'] },
+  ]);
   const alert = await seedAlert(s.db, t.tenantId, t.deviceId, { severity: 'critical' });
   await startEscalation({
     ctx: { ports: notificationPorts(s.deps) },
     input: { tenantId: t.tenantId, alertId: alert.id },
   });
-  return waitFor(async () => {
-    const [row] = await s.db.handle.db
-      .select()
-      .from(schema.deliveries)
-      .where(eq(schema.deliveries.alertId, alert.id));
-    return row && (row.status === 'sent' || row.status === 'dead') ? row : undefined;
-  }, 20_000);
+  const [delivery] = await settledDeliveries(s.db, alert.id, 1);
+  return delivery!;
 }
 
 describe('registering a webhook that points into our network', () => {

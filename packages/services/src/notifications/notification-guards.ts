@@ -1,4 +1,6 @@
+/** The notification use cases' shared refusals and the checks that raise them. */
 import { DomainError, type FieldError } from '@anythingiot/core';
+import { recipientRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { facilityLimited } from '../facilities/facility-errors.js';
 
@@ -18,4 +20,11 @@ export const invalidFields = (errors: FieldError[]) =>
  */
 export function requireWholeTenant(ctx: TenantCtx, what: string) {
   if (ctx.facilityIds !== null) throw facilityLimited(what);
+}
+
+/** A user of this tenant; anyone else (another tenant's user, a made-up id) is a 404. */
+export async function assertActiveMember(ctx: TenantCtx, userId: string) {
+  if (!(await recipientRepo(ctx.db, ctx.tenantId).isActiveMember(userId))) {
+    throw notFound('user', userId);
+  }
 }
