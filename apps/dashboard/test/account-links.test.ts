@@ -1,9 +1,9 @@
 // The signed-out pages the account emails link to: forgot password, reset password and
 // accepting an invitation (new account, existing account signed in or out, wrong account).
 
-import { authenticate, inviteUser, requirePrincipal } from '@anythingiot/accounts';
 import type { Role } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
+import { inviteUser } from '@anythingiot/services';
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as frame from '../app/routes/_app';
@@ -14,14 +14,7 @@ import * as logout from '../app/routes/logout';
 import * as reset from '../app/routes/reset-password';
 import * as signup from '../app/routes/signup';
 import { type Member, useDashboard } from './harness';
-import {
-  accountsCtx,
-  addMember,
-  mailTo,
-  secondSession,
-  snapshot,
-  tokenFromMail,
-} from './people-fixtures';
+import { addMember, mailTo, secondSession, snapshot, tokenFromMail } from './people-fixtures';
 
 const t = useDashboard();
 const PASSWORD = 'a long enough passphrase';
@@ -170,11 +163,10 @@ describe('reset password', () => {
 
 describe('accepting an invitation', () => {
   async function invite(email: string, role: Role = 'manager', facilityIds: string[] = []) {
-    const ctx = accountsCtx(t);
-    const principal = requirePrincipal(
-      await authenticate({ ctx, input: { cookieHeader: t.a.members.owner.cookie } }),
-    );
-    await inviteUser({ ctx, principal, input: { email, role, facilityIds } });
+    await inviteUser({
+      ctx: t.memberCtxFor(t.a.members.owner, t.a),
+      input: { email, role, facilityIds },
+    });
     return tokenFromMail(email, '/invitations/accept');
   }
   const page = (token: string) => `/invitations/accept?token=${token}`;

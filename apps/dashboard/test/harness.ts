@@ -7,11 +7,11 @@ import { newId, ROLES, type Role } from '@anythingiot/core';
 import type { Database } from '@anythingiot/db';
 import { facilityRepo, schema } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
-import type { TenantCtx } from '@anythingiot/services';
+import type { MemberCtx, TenantCtx } from '@anythingiot/services';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { appContext } from '../app/server/context.server';
-import { tenantCtx } from '../app/server/tenant-ctx.server';
+import { memberCtx, tenantCtx } from '../app/server/tenant-ctx.server';
 import type { DashboardLoadContext } from '../load-context';
 
 /** The app's origin in these tests: the CSRF check compares request origins with it. */
@@ -74,6 +74,8 @@ export type Dashboard = {
   call(route: RouteModule, options: CallOptions): Promise<CallResult>;
   /** A use-case context acting as `member`, for seeding through the real use cases. */
   ctxFor(member: Member, company: Company): TenantCtx;
+  /** The member use cases' context, as the users page builds it (membership id 'seed'). */
+  memberCtxFor(member: Member, company: Company): MemberCtx;
 };
 
 /** One database and two seeded companies for the test file. */
@@ -110,24 +112,28 @@ export function useDashboard(): Dashboard {
       return state.b;
     },
     call: (route, options) => call(state.env, route, options),
-    ctxFor: (member, company) => {
-      const context = loadContext(state.env, []);
-      const app = appContext(context, new Request(APP_URL));
-      return tenantCtx({
-        app,
-        principal: {
-          userId: member.userId,
-          email: member.email,
-          name: member.role,
-          emailVerified: true,
-          sessionId: 'seed',
-          activeTenantId: company.tenantId,
-          tenantId: company.tenantId,
-          membershipId: 'seed',
-          role: member.role,
-          facilityIds: LIMITED.includes(member.role) ? [company.facilityIds[0]] : [],
-        },
-      });
+    ctxFor: (member, company) => tenantCtx(seededMember(state.env, member, company)),
+    memberCtxFor: (member, company) => memberCtx(seededMember(state.env, member, company)),
+  };
+}
+
+/** A seeded member as a page's guard resolves them: the app context and the principal. */
+function seededMember(env: Dashboard['env'], member: Member, company: Company) {
+  const context = loadContext(env, []);
+  const app = appContext(context, new Request(APP_URL));
+  return {
+    app,
+    principal: {
+      userId: member.userId,
+      email: member.email,
+      name: member.role,
+      emailVerified: true,
+      sessionId: 'seed',
+      activeTenantId: company.tenantId,
+      tenantId: company.tenantId,
+      membershipId: 'seed',
+      role: member.role,
+      facilityIds: LIMITED.includes(member.role) ? [company.facilityIds[0]!] : [],
     },
   };
 }

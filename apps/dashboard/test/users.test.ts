@@ -1,6 +1,7 @@
-import { authenticate, inviteUser, requirePrincipal } from '@anythingiot/accounts';
+import { authenticate, requirePrincipal } from '@anythingiot/accounts';
 import type { Role } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
+import { inviteUser } from '@anythingiot/services';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as frame from '../app/routes/_app';
@@ -27,8 +28,7 @@ async function principalOf(member: Member) {
 async function pendingInvitation(role: Role = 'manager', company = t.a) {
   const email = newEmail(role);
   const { invitationId } = await inviteUser({
-    ctx: accountsCtx(t),
-    principal: await principalOf(company.members.owner),
+    ctx: t.memberCtxFor(company.members.owner, company),
     input: {
       email,
       role,

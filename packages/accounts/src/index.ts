@@ -53,12 +53,7 @@ export {
   requirePrincipal,
   requireUser,
 } from './use-cases/authenticate.js';
-export { type ChangeRoleInput, changeRole } from './use-cases/change-role.js';
-export { deactivateMembership } from './use-cases/deactivate-membership.js';
 export { getProfile, type Profile } from './use-cases/get-profile.js';
-export { type InviteUserInput, inviteUser } from './use-cases/invite-user.js';
-export { listInvitations, type PendingInvitationView } from './use-cases/list-invitations.js';
-export { listMembers, type Member } from './use-cases/list-members.js';
 export { listTenants, type UserTenant } from './use-cases/list-tenants.js';
 export { type LoginInput, type LoginResult, login } from './use-cases/login.js';
 export { logout } from './use-cases/logout.js';
@@ -70,7 +65,6 @@ export {
   requestPasswordReset,
 } from './use-cases/request-password-reset.js';
 export { resetPassword } from './use-cases/reset-password.js';
-export { revokeInvitation } from './use-cases/revoke-invitation.js';
 export {
   EMAIL_VERIFICATION_HOURS,
   type SignUpInput,
@@ -81,3 +75,10 @@ export { switchTenant } from './use-cases/switch-tenant.js';
 export { updateProfile } from './use-cases/update-profile.js';
 export { verifyEmail } from './use-cases/verify-email.js';
 export { type InvitationView, viewInvitation } from './use-cases/view-invitation.js';
+export {
+  EmailSchema,
+  facilityScopeRule,
+  invalidLink,
+  parseInput,
+  TimeZoneSchema,
+} from './validation.js';

@@ -1,15 +1,13 @@
 import { DomainError, isFacilityLimited } from '@anythingiot/core';
-import { type Executor, schema } from '@anythingiot/db';
+import {
+  type Executor,
+  schema,
+  setMembershipFacilities,
+  unknownFacilityErrors,
+} from '@anythingiot/db';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { AccountsContext } from './deps.js';
-import {
-  audit,
-  insertMembership,
-  setMembershipFacilities,
-  type Tx,
-  unknownFacilityErrors,
-  userActor,
-} from './store.js';
+import { audit, insertMembership, type Tx, userActor } from './store.js';
 import { hashToken, isTokenShape } from './tokens.js';
 import { invalidLink } from './validation.js';
 

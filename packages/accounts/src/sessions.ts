@@ -1,6 +1,5 @@
-import { type Database, type Executor, schema } from '@anythingiot/db';
+import { type Database, schema } from '@anythingiot/db';
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle';
-import { and, eq } from 'drizzle-orm';
 import { Lucia, TimeSpan } from 'lucia';
 import { hashToken, isTokenShape, newToken } from './tokens.js';
 
@@ -158,26 +157,6 @@ export function sessionAuth(db: Database, appUrl: string) {
     invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
     /** Deletes every session of the user (logout everywhere, password reset). */
     invalidateUser: (userId: string) => lucia.invalidateUserSessions(userId),
-    /**
-     * Asks every session of the user in this tenant to take a new id on its next request
-     * (their privileges changed). Run inside the transaction that made the change.
-     */
-    async requireRotation(exec: Executor, userId: string, tenantId: string): Promise<void> {
-      await exec
-        .update(schema.sessions)
-        .set({ mustRotate: true })
-        .where(
-          and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeTenantId, tenantId)),
-        );
-    },
-    /** Deletes the user's sessions in this tenant (their membership ended). */
-    async endTenantSessions(exec: Executor, userId: string, tenantId: string): Promise<void> {
-      await exec
-        .delete(schema.sessions)
-        .where(
-          and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeTenantId, tenantId)),
-        );
-    },
     /** Deletes expired sessions (lucia extends active ones); for a scheduled job. */
     purgeExpired: () => lucia.deleteExpiredSessions(),
     /** A `Set-Cookie` value that clears the cookie. */

@@ -1,17 +1,16 @@
+import { type Actor, DomainError, newId, type Role } from '@anythingiot/core';
 import {
-  type Actor,
-  assertMembershipChange,
-  DomainError,
-  isFacilityLimited,
-  newId,
-  type Role,
-} from '@anythingiot/core';
-import { appendAudit, type Database, type Executor, schema } from '@anythingiot/db';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+  appendAudit,
+  type Database,
+  type Executor,
+  membershipFacilityIds,
+  schema,
+} from '@anythingiot/db';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AccountsContext } from './deps.js';
 import type { Mailer, OutgoingEmail } from './mail/mailer.js';
 
-const { users, memberships, membershipFacilities, facilities } = schema;
+const { users, memberships } = schema;
 
 /** A transaction handle as `db.transaction` passes it. */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -59,24 +58,6 @@ export async function activeMembership(
   };
 }
 
-export async function membershipFacilityIds(
-  exec: Executor,
-  tenantId: string,
-  membershipId: string,
-): Promise<string[]> {
-  const rows = await exec
-    .select({ id: membershipFacilities.facilityId })
-    .from(membershipFacilities)
-    .where(
-      and(
-        eq(membershipFacilities.tenantId, tenantId),
-        eq(membershipFacilities.membershipId, membershipId),
-      ),
-    )
-    .orderBy(asc(membershipFacilities.facilityId));
-  return rows.map((r) => r.id);
-}
-
 /** Tenants where the user has an active membership, oldest membership first. */
 export async function activeTenantIds(exec: Executor, userId: string): Promise<string[]> {
   const rows = await exec
@@ -85,101 +66,6 @@ export async function activeTenantIds(exec: Executor, userId: string): Promise<s
     .where(and(eq(memberships.userId, userId), isNull(memberships.deactivatedAt)))
     .orderBy(asc(memberships.createdAt), asc(memberships.id));
   return rows.map((r) => r.tenantId);
-}
-
-/**
- * Locks what a change to a membership depends on — the tenant's active owner rows (so two
- * owners demoting each other at once cannot both see "two owners" and leave none) and the
- * target membership itself — then applies core's membership rules. Answers the target row, or
- * NOT_FOUND for a membership that is not active in the actor's tenant.
- */
-export async function lockMembershipChange(
-  tx: Tx,
-  actor: { tenantId: string; userId: string; role: Role },
-  membershipId: string,
-  to: Role | null,
-): Promise<typeof memberships.$inferSelect> {
-  const owners = await tx
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.tenantId, actor.tenantId),
-        eq(memberships.role, 'owner'),
-        isNull(memberships.deactivatedAt),
-      ),
-    )
-    .for('update');
-  const [target] = await tx
-    .select()
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.tenantId, actor.tenantId),
-        eq(memberships.id, membershipId),
-        isNull(memberships.deactivatedAt),
-      ),
-    )
-    .for('update');
-  if (!target) throw notFound('Member');
-  assertMembershipChange({
-    actor: actor.role,
-    self: target.userId === actor.userId,
-    from: target.role,
-    to,
-    activeOwners: owners.length,
-  });
-  return target;
-}
-
-/**
- * Field errors for facility ids that are not (unarchived) facilities of this tenant. The
- * lookup is scoped by tenant in the WHERE, so another tenant's facility is simply unknown.
- */
-export async function unknownFacilityErrors(
-  exec: Executor,
-  tenantId: string,
-  facilityIds: readonly string[],
-): Promise<{ path: string; message: string }[]> {
-  if (facilityIds.length === 0) return [];
-  const rows = await exec
-    .select({ id: facilities.id })
-    .from(facilities)
-    .where(
-      and(
-        eq(facilities.tenantId, tenantId),
-        inArray(facilities.id, [...facilityIds]),
-        isNull(facilities.archivedAt),
-      ),
-    );
-  const known = new Set(rows.map((r) => r.id));
-  return facilityIds.flatMap((id, i) =>
-    known.has(id) ? [] : [{ path: `facilityIds.${i}`, message: 'No such facility.' }],
-  );
-}
-
-/** Replaces the membership's facility rows (composite keys keep them inside the tenant). */
-export async function setMembershipFacilities(
-  tx: Tx,
-  tenantId: string,
-  membershipId: string,
-  role: Role,
-  facilityIds: readonly string[],
-): Promise<void> {
-  await tx
-    .delete(membershipFacilities)
-    .where(
-      and(
-        eq(membershipFacilities.tenantId, tenantId),
-        eq(membershipFacilities.membershipId, membershipId),
-      ),
-    );
-  if (!isFacilityLimited(role) || facilityIds.length === 0) return;
-  await tx
-    .insert(membershipFacilities)
-    .values(
-      [...new Set(facilityIds)].map((facilityId) => ({ tenantId, membershipId, facilityId })),
-    );
 }
 
 /** One audit entry in one tenant, inside the transaction that makes the change. */

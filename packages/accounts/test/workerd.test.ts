@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@anythingiot/db/testing';
+import { createTestDatabase, mailTo, type TestDatabase } from '@anythingiot/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
-import { mailTo, PASSWORD, uniqueEmail } from './harness.js';
 
 // Rule 2 says the package runs in workerd; this proves it by running sign-up, login and
 // authenticate (lucia, the drizzle adapter, scrypt from nodejs_compat, Upstash, Resend)
@@ -40,6 +40,9 @@ afterAll(async () => {
   await worker?.dispose();
   await database?.drop();
 });
+
+const PASSWORD = 'correct horse battery';
+const uniqueEmail = (label: string) => `${label}-${randomBytes(5).toString('hex')}@example.test`;
 
 describe('in workerd', () => {
   it('signs up, logs in and authenticates with the production client code', async () => {

@@ -100,6 +100,16 @@ export {
 export { type FacilityScope, inFacilities } from './repos/facility-scope.js';
 export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
 export {
+  type ActingMember,
+  type Member,
+  type MemberChangeMeta,
+  memberRepo,
+  membershipFacilityIds,
+  type PendingInvitationView,
+  setMembershipFacilities,
+  unknownFacilityErrors,
+} from './repos/members.js';
+export {
   type NotificationPolicyInput,
   notificationPolicyRepo,
   type StoredNotificationPolicy,

@@ -99,6 +99,13 @@ export {
 export { decodeCursor, encodeCursor } from './lib/page-cursor.js';
 export { liveAlert, liveAlertEvent, transitionChange } from './live/alert-events.js';
 export { issueRoomToken, type RoomTicket, tenantRoomPath } from './live/issue-room-token.js';
+export { type ChangeRoleInput, changeRole } from './members/change-role.js';
+export { deactivateMembership } from './members/deactivate-membership.js';
+export { type InviteUserInput, inviteUser } from './members/invite-user.js';
+export { listInvitations } from './members/list-invitations.js';
+export { listMembers } from './members/list-members.js';
+export type { MemberCtx, MemberPorts } from './members/member-ctx.js';
+export { revokeInvitation } from './members/revoke-invitation.js';
 export { dohResolver } from './notifications/channels/doh-resolver.js';
 export { httpWebhook } from './notifications/channels/http-webhook.js';
 export { type ResendConfig, resendEmail } from './notifications/channels/resend-email.js';

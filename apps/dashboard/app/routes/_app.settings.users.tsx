@@ -1,18 +1,18 @@
 // The users page: members, invitations and their forms. The panels are in ~/ui/users
 // (invite-form, members with manage-member, invitations); the forms' answers in ui/users/outcome.
 
+import { type Problem, problemResponse } from '@anythingiot/accounts';
+import { type Action, can, DomainError, isDomainError, type Role } from '@anythingiot/core';
 import {
   changeRole,
   deactivateMembership,
+  getTenantPreferences,
   inviteUser,
+  listFacilities,
   listInvitations,
   listMembers,
-  type Problem,
-  problemResponse,
   revokeInvitation,
-} from '@anythingiot/accounts';
-import { type Action, can, DomainError, isDomainError, type Role } from '@anythingiot/core';
-import { getTenantPreferences, listFacilities } from '@anythingiot/services';
+} from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json } from '@remix-run/cloudflare';
 import { useLoaderData } from '@remix-run/react';
@@ -23,7 +23,7 @@ import {
   requireMember,
   requireMemberIntent,
 } from '~/server/guard.server';
-import { tenantCtx } from '~/server/tenant-ctx.server';
+import { memberCtx, tenantCtx } from '~/server/tenant-ctx.server';
 import { ROLE_ORDER } from '~/ui/roles';
 import { Invitations } from '~/ui/users/invitations';
 import { InviteForm } from '~/ui/users/invite-form';
@@ -39,16 +39,16 @@ export const meta: MetaFunction = () => [{ title: 'Users · AnythingIoT' }];
  */
 export async function loader(args: LoaderFunctionArgs) {
   const member = await requireMember(args, 'user.read');
-  const { principal, app } = member;
-  const ctx = app.accounts();
+  const { principal } = member;
+  const ctx = memberCtx(member);
   const canInvite = can(principal.role, 'user.invite');
   const canManage = can(principal.role, 'user.manage');
   const isOwner = principal.role === 'owner';
   const { members, invitations, facilities, timeZone } = await guard(member, async () => {
     const tenant = tenantCtx(member);
     return {
-      members: await listMembers({ ctx, principal }),
-      invitations: canInvite ? await listInvitations({ ctx, principal }) : [],
+      members: await listMembers({ ctx }),
+      invitations: canInvite ? await listInvitations({ ctx }) : [],
       facilities: await listFacilities({ ctx: tenant }),
       timeZone: (await getTenantPreferences({ ctx: tenant })).timeZone,
     };
@@ -104,8 +104,8 @@ const INTENTS = {
 
 export async function action(args: ActionFunctionArgs) {
   const { member, form, intent } = await requireMemberIntent(args, 'user.read', INTENTS);
-  const { principal, app } = member;
-  const ctx = app.accounts();
+  const { app } = member;
+  const ctx = memberCtx(member);
   const text = (name: string) => String(form.get(name) ?? '');
   const answer = (body: { ok: string; warning?: string } | FormFailure, init?: ResponseInit) =>
     json<UsersActionData>({ intent, target: text('target'), ...body }, init);
@@ -115,7 +115,6 @@ export async function action(args: ActionFunctionArgs) {
         const email = text('email');
         const { emailSent } = await inviteUser({
           ctx,
-          principal,
           input: {
             email,
             role: text('role') as Role,
@@ -128,23 +127,21 @@ export async function action(args: ActionFunctionArgs) {
         // A fresh link replaces the pending one (its token is only stored hashed, so the old
         // email cannot be sent again); the same address, role and facilities.
         const id = text('invitationId');
-        const pending = await listInvitations({ ctx, principal });
+        const pending = await listInvitations({ ctx });
         const inv = pending.find((i) => i.invitationId === id);
         if (!inv) throw new DomainError('NOT_FOUND', 'Invitation not found.');
         const { emailSent } = await inviteUser({
           ctx,
-          principal,
           input: { email: inv.email, role: inv.role, facilityIds: inv.facilityIds },
         });
         return answer(sent(`A new invitation link was sent to ${inv.email}.`, emailSent));
       }
       case 'revoke':
-        await revokeInvitation({ ctx, principal, input: { invitationId: text('invitationId') } });
+        await revokeInvitation({ ctx, input: { invitationId: text('invitationId') } });
         return answer({ ok: 'Invitation withdrawn; its link no longer works.' });
       case 'change-role': {
         const { changed } = await changeRole({
           ctx,
-          principal,
           input: {
             membershipId: text('membershipId'),
             role: text('role') as Role,
@@ -157,7 +154,6 @@ export async function action(args: ActionFunctionArgs) {
       case 'deactivate':
         await deactivateMembership({
           ctx,
-          principal,
           input: { membershipId: text('membershipId'), reason: text('reason') || null },
         });
         return answer({ ok: 'Member deactivated; their sessions have ended.' });

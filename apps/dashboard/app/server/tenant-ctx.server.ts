@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES, can, facilityFilter } from '@anythingiot/core';
-import type { TenantCtx } from '@anythingiot/services';
+import type { MemberCtx, TenantCtx } from '@anythingiot/services';
 import type { Member } from './guard.server';
 
 /**
@@ -26,5 +26,26 @@ export function tenantCtx({ principal, app }: Member): TenantCtx {
       ...(app.downlink ? { downlink: app.downlink } : {}),
       commands: app.commands(),
     },
+  };
+}
+
+/**
+ * The context of the member use cases (people and invitations): the tenant context plus the
+ * member's role and membership, and the mail ports the invitation email needs.
+ */
+export function memberCtx(member: Member): MemberCtx {
+  const { principal, app } = member;
+  const tenant = tenantCtx(member);
+  const { mailer, warn } = app.accounts().deps;
+  return {
+    ...tenant,
+    member: {
+      userId: principal.userId,
+      membershipId: principal.membershipId,
+      role: principal.role,
+      name: principal.name,
+      email: principal.email,
+    },
+    ports: { ...tenant.ports, mailer, appUrl: app.env.APP_URL, warn },
   };
 }

@@ -1,13 +1,13 @@
-import { schema } from '@anythingiot/db';
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
 import {
   authenticate,
   login,
   PASSWORD_RESET_ANSWER,
   requestPasswordReset,
   resetPassword,
-} from '../src/index.js';
+} from '@anythingiot/accounts';
+import { schema } from '@anythingiot/db';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import {
   cookieHeader,
   failure,

@@ -1,14 +1,13 @@
-import { schema } from '@anythingiot/db';
-import { desc, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
 import {
   acceptInvitationNewAccount,
   getProfile,
-  inviteUser,
-  revokeInvitation,
   updateProfile,
   viewInvitation,
-} from '../src/index.js';
+} from '@anythingiot/accounts';
+import { schema } from '@anythingiot/db';
+import { desc, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { inviteUser, revokeInvitation } from '../../src/index.js';
 import { failure, PASSWORD, tokenFromMail, uniqueEmail, useAccounts } from './harness.js';
 
 const t = useAccounts();
@@ -18,7 +17,7 @@ describe('viewInvitation', () => {
     const owner = await t.signUpOwner('viewer');
     const principal = await t.principalOf(owner.session.token);
     const email = uniqueEmail('invitee');
-    await inviteUser({ ctx: t.ctx(), principal, input: { email, role: 'auditor' } });
+    await inviteUser({ ctx: t.memberCtx(principal), input: { email, role: 'auditor' } });
     const token = await tokenFromMail(email, '/invitations/accept');
     const before = await t.counts();
     const view = await viewInvitation({ ctx: t.ctx(), input: { token } });
@@ -40,8 +39,7 @@ describe('viewInvitation', () => {
     // An existing account is reported for a second company's invitation.
     const other = await t.signUpOwner('viewer-b');
     await inviteUser({
-      ctx: t.ctx(),
-      principal: await t.principalOf(other.session.token),
+      ctx: t.memberCtx(await t.principalOf(other.session.token)),
       input: { email, role: 'manager' },
     });
     const second = await tokenFromMail(email, '/invitations/accept');
@@ -56,7 +54,7 @@ describe('viewInvitation', () => {
     const owner = await t.signUpOwner('viewer-bad');
     const principal = await t.principalOf(owner.session.token);
     const used = uniqueEmail('used');
-    await inviteUser({ ctx: t.ctx(), principal, input: { email: used, role: 'manager' } });
+    await inviteUser({ ctx: t.memberCtx(principal), input: { email: used, role: 'manager' } });
     const usedToken = await tokenFromMail(used, '/invitations/accept');
     await acceptInvitationNewAccount({
       ctx: t.ctx(),
@@ -64,12 +62,11 @@ describe('viewInvitation', () => {
     });
     const revoked = uniqueEmail('revoked');
     const { invitationId } = await inviteUser({
-      ctx: t.ctx(),
-      principal,
+      ctx: t.memberCtx(principal),
       input: { email: revoked, role: 'manager' },
     });
     const revokedToken = await tokenFromMail(revoked, '/invitations/accept');
-    await revokeInvitation({ ctx: t.ctx(), principal, input: { invitationId } });
+    await revokeInvitation({ ctx: t.memberCtx(principal), input: { invitationId } });
     for (const token of [usedToken, revokedToken, 'A'.repeat(43), 'short', undefined]) {
       const f = await failure(() => viewInvitation({ ctx: t.ctx(), input: { token } }));
       expect(f).toMatchObject({ code: 'VALIDATION', reason: 'invalid_token' });

@@ -1,7 +1,3 @@
-import { schema } from '@anythingiot/db';
-import { Redis } from '@upstash/redis';
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
 import {
   authenticate,
   DUMMY_PASSWORD_HASH,
@@ -10,7 +6,11 @@ import {
   logoutEverywhere,
   problemResponse,
   scryptHasher,
-} from '../src/index.js';
+} from '@anythingiot/accounts';
+import { schema } from '@anythingiot/db';
+import { Redis } from '@upstash/redis';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import { cookieHeader, failure, PASSWORD, randomIp, uniqueEmail, useAccounts } from './harness.js';
 
 // Small limits and a short account window so "until the window passes" takes seconds, not

@@ -1,9 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type FacilityType, isDomainError, newId } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
-import { createTestDatabase, mailTo, type TestDatabase, testStack } from '@anythingiot/db/testing';
-import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect } from 'vitest';
 import {
   type AccountsContext,
   type AccountsDeps,
@@ -11,9 +6,22 @@ import {
   authenticate,
   login,
   type PasswordHasher,
+  type Principal,
   scryptHasher,
   signUp,
-} from '../src/index.js';
+} from '@anythingiot/accounts';
+import {
+  API_KEY_SCOPES,
+  type FacilityType,
+  facilityFilter,
+  isDomainError,
+  newId,
+} from '@anythingiot/core';
+import { schema } from '@anythingiot/db';
+import { createTestDatabase, mailTo, type TestDatabase, testStack } from '@anythingiot/db/testing';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { MemberCtx } from '../../src/index.js';
 
 export const APP_URL = 'http://localhost:5173';
 export const PASSWORD = 'correct horse battery';
@@ -61,9 +69,39 @@ export function useAccounts(overrides: Partial<AccountsDeps> = {}) {
     ip,
   });
 
+  /**
+   * The member use cases' context for a principal, built as the dashboard's memberCtx builds
+   * it (the role and membership from the session, the accounts mailer). The permission to call
+   * them at all is the adapter's check, proven in apps/dashboard/test/users.test.ts.
+   */
+  const memberCtx = (principal: Principal): MemberCtx => ({
+    tenantId: principal.tenantId,
+    actor: { type: 'user', id: principal.userId },
+    scopes: API_KEY_SCOPES,
+    facilityIds: facilityFilter(principal),
+    requestId: newId('request'),
+    db: state.deps.db,
+    member: {
+      userId: principal.userId,
+      membershipId: principal.membershipId,
+      role: principal.role,
+      name: principal.name,
+      email: principal.email,
+    },
+    ports: {
+      keyring: () => Promise.reject(new Error('the member use cases seal no device secrets')),
+      now: () => state.deps.now().getTime(),
+      offlineFactor: 3,
+      mailer: state.deps.mailer,
+      appUrl: state.deps.appUrl,
+      warn: state.deps.warn,
+    },
+  });
+
   return {
     state,
     ctx,
+    memberCtx,
     get db() {
       return state.deps.db;
     },

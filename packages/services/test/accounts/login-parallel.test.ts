@@ -1,5 +1,5 @@
+import { DEFAULT_LOGIN_THROTTLE, login } from '@anythingiot/accounts';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOGIN_THROTTLE, login } from '../src/index.js';
 import { failure, PASSWORD, randomIp, useAccounts } from './harness.js';
 
 // The production limits (5 per address): the attack is run against what ships.

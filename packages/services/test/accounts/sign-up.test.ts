@@ -1,8 +1,8 @@
+import type { AccountsContext } from '@anythingiot/accounts';
+import { listTenants, login, signUp, verifyEmail } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { AccountsContext } from '../src/index.js';
-import { listTenants, login, signUp, verifyEmail } from '../src/index.js';
 import {
   APP_URL,
   failure,
