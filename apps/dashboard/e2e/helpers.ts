@@ -17,30 +17,46 @@ export function uniqueEmail(label: string): string {
 
 type CaughtEmail = { payload: { subject?: string; text?: string; html?: string } };
 
-/** The newest email to `to` in the devstack's catcher, waiting for it to arrive. */
-export async function latestMail(to: string): Promise<CaughtEmail> {
+/** The emails to `to` in the devstack's catcher, newest first. */
+async function mailsTo(to: string): Promise<CaughtEmail[]> {
   const url = new URL('/api/messages', stackInfo().catcherUrl);
   url.searchParams.set('kind', 'email');
   url.searchParams.set('to', to);
+  const res = await fetch(url);
+  return ((await res.json()) as { data: CaughtEmail[] }).data;
+}
+
+/** The newest email to `to` in the devstack's catcher, waiting for it to arrive. */
+export async function latestMail(to: string): Promise<CaughtEmail> {
   let mail: CaughtEmail | undefined;
   await expect
     .poll(async () => {
-      const res = await fetch(url);
-      mail = ((await res.json()) as { data: CaughtEmail[] }).data[0];
+      mail = (await mailsTo(to))[0];
       return mail !== undefined;
     })
     .toBe(true);
   return mail!;
 }
 
-/** The link to `path` in the newest email to `to`, as the recipient would click it. */
+/**
+ * The link to `path` in the newest email to `to` that carries one, as the recipient would
+ * click it, waiting for it to arrive: an earlier email (the sign-up's verification) may be the
+ * newest until then.
+ */
 export async function linkFromMail(to: string, path: string): Promise<string> {
-  const mail = await latestMail(to);
-  const match = new RegExp(`https?://[^\\s"]+${path}\\?token=[A-Za-z0-9_-]+`).exec(
-    mail.payload.text ?? '',
-  );
-  expect(match, `a ${path} link in the email to ${to}`).not.toBeNull();
-  return match![0];
+  const pattern = new RegExp(`https?://[^\\s"]+${path}\\?token=[A-Za-z0-9_-]+`);
+  let link: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const mails = await mailsTo(to);
+        link = mails.map((m) => pattern.exec(m.payload.text ?? '')?.[0]).find(Boolean);
+        return link !== undefined;
+      },
+      { message: `a ${path} link in an email to ${to}` },
+    )
+    .toBe(true);
+  return link!;
 }
 
 export type Company = { email: string; companyName: string };

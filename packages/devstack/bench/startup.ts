@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 3);
 
 async function ports() {
-  const names = ['API', 'POSTGRES', 'NEON_PROXY', 'REDIS', 'QSTASH', 'CATCHER'];
+  const names = ['API', 'DASHBOARD', 'POSTGRES', 'NEON_PROXY', 'REDIS', 'QSTASH', 'CATCHER'];
   const env: Record<string, string> = {};
   for (const name of names) env[`DEVSTACK_${name}_PORT`] = String(await freePort());
   return env;
