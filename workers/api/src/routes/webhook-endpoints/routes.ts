@@ -38,7 +38,10 @@ const NewWebhookEndpointSchema = z
     url: z
       .url({ protocol: /^https?$/ })
       .max(2_000)
-      .openapi({ description: 'Where deliveries are POSTed; use https in production' }),
+      .openapi({
+        description:
+          'Where deliveries are POSTed: https, to a public host. Loopback, private, link-local, CGNAT, unique-local and metadata addresses or names are refused (422 on `url`), and checked again before every send.',
+      }),
   })
   .strict()
   .openapi('NewWebhookEndpoint');
