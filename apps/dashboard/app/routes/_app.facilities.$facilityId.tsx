@@ -1,3 +1,6 @@
+// A facility's page: its devices live (~/ui/facility-page/device-cards), the bulk command
+// (~/ui/facility-commands) and the details form (~/ui/facility-page/edit-facility).
+
 import { type Action, can } from '@anythingiot/core';
 import {
   getFacility,
@@ -8,23 +11,19 @@ import {
 } from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json } from '@remix-run/cloudflare';
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
-import { Badge, Card, SparkAreaChart } from '@tremor/react';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { commandFormData, facilityCommandAction } from '~/server/commands.server';
 import { presentDeviceState } from '~/server/device-state.server';
 import { formFailure, guard, requireMember, requireMemberIntent } from '~/server/guard.server';
 import { tenantCtx } from '~/server/tenant-ctx.server';
-import { CONNECTIVITY } from '~/ui/connectivity';
-import { FACILITY_TYPE_LABEL, FACILITY_TYPES } from '~/ui/facility';
+import { FACILITY_TYPE_LABEL } from '~/ui/facility';
 import { FacilityCommands } from '~/ui/facility-commands';
-import { Field, FormError, SelectField, Submit } from '~/ui/form';
-import { foldDevices, type LiveDevice } from '~/ui/live/fold';
+import { Devices, HOURLY } from '~/ui/facility-page/device-cards';
+import { EditFacility } from '~/ui/facility-page/edit-facility';
+import { foldDevices } from '~/ui/live/fold';
 import { type LiveHandle, liveClientLoader, useLiveRefreshOn, useLiveState } from '~/ui/live/live';
-import { mergeSeries, placeOf, type SeriesKind, sinceFrom } from '~/ui/live/series';
-import { formatDoor, formatHumidity, formatPower } from '~/ui/readings';
-import { formatTemperature, inUnit } from '~/ui/temperature';
-import { formatDateTime } from '~/ui/time';
-import { TimeZoneField } from '~/ui/time-zone-field';
+import { placeOf } from '~/ui/live/series';
+import { inUnit, round1 } from '~/ui/temperature';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.facility.name ?? 'Facility'} · AnythingIoT` },
@@ -106,8 +105,6 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 /** Each form of the page and the permission it needs in this facility. */
 const INTENTS = {
   update: 'facility.write',
@@ -151,11 +148,6 @@ export const handle: LiveHandle = {
 };
 export const clientLoader = liveClientLoader(handle.live);
 const REREAD_MS = 15_000;
-const HOURLY = { raw: false, bucketMs: 3_600_000 } as const satisfies SeriesKind;
-
-type Data = ReturnType<typeof useLoaderData<typeof loader>>;
-/** A device card's data: the loader's, and the readings that arrived live. */
-type CardDevice = Data['devices'][number] & Pick<LiveDevice, 'arrived'>;
 
 export default function FacilityPage() {
   const loaded = useLoaderData<typeof loader>();
@@ -207,192 +199,5 @@ export default function FacilityPage() {
       ) : null}
       {data.canWrite ? <EditFacility facility={facility} /> : null}
     </div>
-  );
-}
-
-function Devices({ data }: { data: Data }) {
-  if (data.devices.length === 0) {
-    return (
-      <section aria-labelledby="devices-heading">
-        <h2 id="devices-heading" className="text-lg font-semibold">
-          Devices
-        </h2>
-        <p className="mt-2 text-sm text-gray-600">No device in this facility yet.</p>
-      </section>
-    );
-  }
-  return (
-    <section aria-labelledby="devices-heading">
-      <h2 id="devices-heading" className="text-lg font-semibold">
-        Devices
-      </h2>
-      <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        {data.devices.map((device) => (
-          <li key={device.id}>
-            <DeviceCard device={device} unit={data.unit} timeZone={data.facility.timeZone} />
-          </li>
-        ))}
-      </ul>
-      {data.more ? (
-        <p className="mt-4 text-sm">
-          <Link to={`/devices?facility=${data.facility.id}`} className="text-blue-700 underline">
-            This facility has more devices: see them all in the device list
-          </Link>
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
-function DeviceCard({
-  device,
-  unit,
-  timeZone,
-}: {
-  device: CardDevice;
-  unit: Data['unit'];
-  timeZone: string;
-}) {
-  const state = CONNECTIVITY[device.connectivity];
-  const value = (metric: string) => device.latest[metric]?.value ?? null;
-  const temperature = value('temperature');
-  const sparkline = liveSparkline(device, unit);
-  const values = [
-    ['Humidity', formatHumidity(value('humidity'))],
-    ['Door', formatDoor(value('door'))],
-    ['Power', formatPower(value('power'))],
-  ] as const;
-  return (
-    <Card className="h-full" data-testid="device-card" data-connectivity={device.connectivity}>
-      <div className="flex items-start justify-between gap-2">
-        <h3 className="font-semibold">
-          <Link to={`/devices/${device.id}`} className="hover:underline focus-visible:underline">
-            {device.name}
-          </Link>
-        </h3>
-        <Badge color={state.color}>{state.label}</Badge>
-      </div>
-      <div className="mt-3 flex items-end justify-between gap-4">
-        <div>
-          <p className="text-2xl font-semibold tabular-nums" data-testid="temperature">
-            {temperature === null ? (
-              <span className="text-base font-normal text-gray-500">No temperature yet</span>
-            ) : (
-              formatTemperature(temperature, unit)
-            )}
-          </p>
-          <p className="text-xs text-gray-500">Latest temperature</p>
-        </div>
-        {sparkline.length > 1 ? (
-          <figure className="w-32">
-            <SparkAreaChart
-              data={sparkline}
-              index="time"
-              categories={['temperature']}
-              colors={['blue']}
-              className="h-10 w-32"
-              autoMinValue
-              aria-hidden
-            />
-            <figcaption className="text-right text-xs text-gray-500">last 24 h</figcaption>
-          </figure>
-        ) : null}
-      </div>
-      {sparkline.length > 1 ? (
-        <p className="sr-only">
-          Last 24 hours:{' '}
-          {sparklineSummary(
-            sparkline.map((p) => p.temperature),
-            unit,
-          )}
-        </p>
-      ) : null}
-      <dl className="mt-4 grid grid-cols-3 gap-2 text-sm">
-        {values.map(([label, value]) => (
-          <div key={label}>
-            <dt className="text-gray-500">{label}</dt>
-            <dd className="font-medium tabular-nums">{value ?? '—'}</dd>
-          </div>
-        ))}
-      </dl>
-      <p className="mt-3 text-xs text-gray-500">
-        Last seen: {device.lastSeenAt ? formatDateTime(device.lastSeenAt, timeZone) : 'never'}
-      </p>
-    </Card>
-  );
-}
-
-/**
- * The 24 h sparkline with the hours that began after the page loaded (from live readings),
- * still 24 hours wide.
- */
-function liveSparkline(device: CardDevice, unit: Data['unit']) {
-  const live = (device.arrived?.temperature ?? []).map((p) => ({
-    ts: p.ts,
-    value: inUnit(p.value, unit),
-  }));
-  if (live.length === 0) return device.sparkline;
-  const server = device.sparkline.map((p) => ({ ts: p.ts, value: p.temperature, count: p.count }));
-  const merged = mergeSeries(server, live, HOURLY);
-  const newest = merged.at(-1)?.ts ?? 0;
-  return sinceFrom(merged, newest + HOURLY.bucketMs - 24 * 3_600_000, HOURLY).map((p) => ({
-    ts: p.ts,
-    time: new Date(p.ts).toISOString(),
-    temperature: round1(p.value),
-    count: p.count ?? 1,
-  }));
-}
-
-/** The chart's content for screen readers: range of the hourly means. */
-function sparklineSummary(values: number[], unit: Data['unit']): string {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  return `hourly means between ${lo.toFixed(1)} and ${hi.toFixed(1)} °${unit}`;
-}
-
-const EDIT_FIELDS = ['name', 'type', 'address', 'timeZone'] as const;
-
-function EditFacility({ facility }: { facility: Data['facility'] }) {
-  const result = useActionData<typeof action>();
-  const problem = result?.problem;
-  return (
-    <section aria-labelledby="edit-facility" className="max-w-xl">
-      <h2 id="edit-facility" className="text-lg font-semibold">
-        Edit facility
-      </h2>
-      <Form method="post" className="mt-4 space-y-4" noValidate>
-        <FormError problem={problem} fields={EDIT_FIELDS} />
-        {result && 'saved' in result ? (
-          <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">
-            Saved.
-          </p>
-        ) : null}
-        <Field
-          label="Name"
-          name="name"
-          defaultValue={facility.name}
-          required
-          maxLength={120}
-          problem={problem}
-        />
-        <SelectField label="Type" name="type" defaultValue={facility.type} problem={problem}>
-          {FACILITY_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {FACILITY_TYPE_LABEL[type]}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label="Address"
-          name="address"
-          defaultValue={facility.address}
-          autoComplete="street-address"
-          maxLength={500}
-          problem={problem}
-        />
-        <TimeZoneField problem={problem} defaultValue={facility.timeZone} />
-        <Submit intent="update">Save changes</Submit>
-      </Form>
-    </section>
   );
 }

@@ -22,3 +22,6 @@ export function formatTemperatureRange(
   const hi = inUnit(max, unit).toFixed(1);
   return lo === hi ? `${lo} °${unit}` : `${lo} – ${hi} °${unit}`;
 }
+
+/** One decimal, as the sensors resolve (a chart's values). */
+export const round1 = (n: number) => Math.round(n * 10) / 10;
