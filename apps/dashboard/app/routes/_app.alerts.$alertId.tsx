@@ -1,5 +1,4 @@
 import { ACK_REASON_CODES, type Action, type Actor, can, isDomainError } from '@anythingiot/core';
-import type { AlertEvent } from '@anythingiot/db';
 import {
   acknowledge,
   getAlert,
@@ -19,6 +18,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Badge, Card } from '@tremor/react';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
+import { actorLabel, EVENT_LABEL, eventNote } from '~/server/alert-timeline.server';
 import {
   type FormFailure,
   formFailure,
@@ -43,66 +43,6 @@ import { formatDateTime } from '~/ui/time';
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.alert.title ?? 'Alert'} · AnythingIoT` },
 ];
-
-const SYSTEM_NAMES: Record<string, string> = {
-  'alert-evaluator': 'AnythingIoT (rule evaluation)',
-  escalation: 'AnythingIoT (notifications)',
-};
-
-/** "Jane Doe", "API key “CI export”", "AnythingIoT (rule evaluation)". */
-function actorLabel(actor: Actor | null, names: Map<string, string>): string {
-  if (!actor) return 'AnythingIoT';
-  const name = names.get(`${actor.type}:${actor.id}`);
-  switch (actor.type) {
-    case 'user':
-      return name ?? 'A former member';
-    case 'apiKey':
-      return name ? `API key “${name}”` : 'An API key';
-    case 'device':
-      return name ?? 'A device';
-    default:
-      return SYSTEM_NAMES[actor.id] ?? 'AnythingIoT';
-  }
-}
-
-const EVENT_LABEL: Record<string, string> = {
-  raised: 'Alert raised',
-  notified: 'People notified',
-  escalated: 'Escalated',
-  acknowledged: 'Acknowledged',
-  resolved: 'Resolved',
-  condition_cleared: 'Condition cleared',
-  merged: 'Merged into a longer excursion',
-  disqualified: 'Later data showed it was too short',
-};
-
-/** What a timeline entry adds beyond its type: the comment, the reason, the tier. */
-function eventNote(e: AlertEvent, timeZone: string): string | null {
-  const d = (e.detail ?? {}) as Record<string, unknown>;
-  const at = (v: unknown) => (typeof v === 'string' ? formatDateTime(v, timeZone) : null);
-  switch (e.type) {
-    case 'raised':
-      return [
-        d.retrospective ? 'found in late data' : null,
-        d.dataGap ? 'raised on missing data' : null,
-      ]
-        .filter(Boolean)
-        .join(', ');
-    case 'acknowledged':
-      return [typeof d.reasonCode === 'string' ? humanize(d.reasonCode) : null, d.comment]
-        .filter((v): v is string => typeof v === 'string' && v !== '')
-        .join(' — ');
-    case 'resolved':
-      return typeof d.resolution === 'string' ? humanize(d.resolution) : null;
-    case 'condition_cleared':
-      return at(d.endedAt) ? `ended ${at(d.endedAt)}` : null;
-    case 'notified':
-    case 'escalated':
-      return typeof d.tier === 'number' ? `tier ${d.tier}` : null;
-    default:
-      return null;
-  }
-}
 
 /** The value, or null when it is (no longer) visible to the member; other failures propagate. */
 async function unlessNotFound<T>(work: Promise<T>): Promise<T | null> {
