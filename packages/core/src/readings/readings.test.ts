@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INGEST_LIMITS, parseEventTime, parseIngestBody } from './ingest-body.js';
 import { normaliseMetric } from './metrics.js';
-import { arrheniusTerm, mktFromSums } from './mkt.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -128,22 +127,5 @@ describe('normaliseMetric', () => {
         expect('value' in result && Math.abs(result.value - c) < 1e-9).toBe(true);
       }),
     );
-  });
-});
-
-describe('mean kinetic temperature', () => {
-  it('equals the temperature of a constant series', () => {
-    expect(mktFromSums(arrheniusTerm(5) * 100, 100)).toBeCloseTo(5, 9);
-  });
-
-  it('weights warm excursions more than the arithmetic mean (USP <1160> behaviour)', () => {
-    const series = [2, 2, 2, 2, 20];
-    const mkt = mktFromSums(
-      series.reduce((s, t) => s + arrheniusTerm(t), 0),
-      series.length,
-    );
-    const mean = series.reduce((s, t) => s + t, 0) / series.length;
-    expect(mkt).toBeGreaterThan(mean);
-    expect(mkt).toBeLessThan(20);
   });
 });

@@ -1,12 +1,22 @@
-import { arrheniusTerm, mktFromSums } from './mkt.js';
+import {
+  combineMktParts,
+  EMPTY_MKT_PARTS,
+  type MktParts,
+  mktFromParts,
+  mktPartsOf,
+} from './mkt.js';
 
-/** What a rollup bucket (or a single reading) contributes to a summary; all fields add up. */
+/**
+ * What a rollup bucket (or a single reading) contributes to a summary; all fields combine
+ * exactly (counts and sums add, MKT parts combine by log-sum-exp).
+ */
 export type Aggregate = {
   count: number;
   min: number;
   max: number;
   sum: number;
-  arrheniusSum: number;
+  /** Time-weighted MKT state (temperature only; EMPTY_MKT_PARTS otherwise). */
+  mkt: MktParts;
 };
 
 export type SeriesSummary = {
@@ -14,18 +24,21 @@ export type SeriesSummary = {
   min: number;
   max: number;
   mean: number;
-  /** Mean kinetic temperature, °C: temperature only. */
+  /** Time-weighted mean kinetic temperature, °C (MKT_WEIGHTING): temperature only. */
   mkt: number | null;
 };
 
-/** A single reading as an aggregate, so raw and bucketed series summarise the same way. */
-export function aggregateOf(metric: string, value: number): Aggregate {
+/**
+ * A single stored reading as an aggregate, so raw and bucketed series summarise the same way.
+ * `heldMs` is the time the reading represents (stored with it; null for other metrics).
+ */
+export function aggregateOf(metric: string, value: number, heldMs: number | null): Aggregate {
   return {
     count: 1,
     min: value,
     max: value,
     sum: value,
-    arrheniusSum: metric === 'temperature' ? arrheniusTerm(value) : 0,
+    mkt: metric === 'temperature' && heldMs !== null ? mktPartsOf(value, heldMs) : EMPTY_MKT_PARTS,
   };
 }
 
@@ -35,13 +48,13 @@ export function summarise(metric: string, parts: readonly Aggregate[]): SeriesSu
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let sum = 0;
-  let arrheniusSum = 0;
+  let mkt = EMPTY_MKT_PARTS;
   for (const p of parts) {
     count += p.count;
     min = Math.min(min, p.min);
     max = Math.max(max, p.max);
     sum += p.sum;
-    arrheniusSum += p.arrheniusSum;
+    mkt = combineMktParts(mkt, p.mkt);
   }
   if (count === 0) return null;
   return {
@@ -49,6 +62,6 @@ export function summarise(metric: string, parts: readonly Aggregate[]): SeriesSu
     min,
     max,
     mean: sum / count,
-    mkt: metric === 'temperature' ? mktFromSums(arrheniusSum, count) : null,
+    mkt: metric === 'temperature' ? mktFromParts(mkt) : null,
   };
 }

@@ -1,4 +1,10 @@
-import { arrheniusTerm, mktFromSums, newId, type ReadingRow } from '@anythingiot/core';
+import {
+  combineMktParts,
+  mktFromParts,
+  mktPartsOf,
+  newId,
+  type ReadingRow,
+} from '@anythingiot/core';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceLatest, devices, readings, rollups1m } from '../schema/index.js';
@@ -65,8 +71,16 @@ describe('ingestReadings', () => {
       ['2026-11-23T10:00:00.000Z', 2, 4, 6, 10],
       ['2026-11-23T10:01:00.000Z', 1, 5, 5, 5],
     ]);
-    const mkt = mktFromSums(rollups[0]!.arrheniusSum, rollups[0]!.count);
-    expect(mkt).toBeCloseTo(mktFromSums(arrheniusTerm(4) + arrheniusTerm(6), 2), 9);
+    // Time-weighted: each reading until the next (30 s), the newest one interval (60 s).
+    expect(rollups.map((r) => r.heldMs)).toEqual([60_000, 60_000]);
+    const r0 = rollups[0]!;
+    const mkt = mktFromParts({
+      heldMs: r0.heldMs,
+      max: r0.arrheniusMax,
+      weighted: r0.arrheniusHeld,
+    });
+    const want = mktFromParts(combineMktParts(mktPartsOf(4, 30_000), mktPartsOf(6, 30_000)));
+    expect(mkt).toBeCloseTo(want!, 9);
     const latest = await tdb.handle.db
       .select()
       .from(deviceLatest)

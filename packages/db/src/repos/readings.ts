@@ -1,6 +1,7 @@
 import {
   COMMAND_REDELIVERY_SECONDS,
   DELTA_H_OVER_R,
+  HELD_GAP_FACTOR,
   type OpenSeqGap,
   type ReadingRow,
   type SeqGapChanges,
@@ -250,7 +251,14 @@ export function listSeqGaps(
     .orderBy(asc(deviceSeqGaps.afterTs), asc(deviceSeqGaps.fromSeq), asc(deviceSeqGaps.id));
 }
 
-// exp() underflow raises in Postgres; clamping at e^-700 changes nothing measurable.
+// Time-weighted MKT (core's MKT_WEIGHTING): a new temperature reading's held time runs to the
+// next instant stored or in the batch (capped; the newest: one interval), and the stored
+// reading just before it now ends at it, so its held time shrinks: both changes go into the
+// buckets of the readings' own timestamps, which keeps Σ over buckets equal to Σ over
+// readings under late and back-filled arrival. Snapshot reads: two posts of one device
+// racing each other can leave a neighbour's held time stale (a device posts serially; the
+// migration's recomputation query restores it). mkt_exp0 (migration 0013): exp() underflow
+// raises in Postgres.
 // Every write is conditioned on `ok` (the guard), so a refused post writes nothing at all.
 // Postgres 17 has no RETURNING OLD: the cursor keeps its previous position in prev_* so the
 // upsert can return it.
@@ -269,24 +277,78 @@ with guard as (
 ), input as (
   select * from unnest($3::text[], $4::timestamptz[], $5::float8[], $6::int8[]) as i(metric, ts, value, seq)
   where exists (select 1 from ok)
+), dev as (
+  select expected_interval_seconds * 1000.0 as tail_ms,
+         expected_interval_seconds * 1000.0 * ${HELD_GAP_FACTOR} as cap_ms
+  from devices where tenant_id = $1 and id = $2
+), batch_t as (
+  select distinct ts from input where metric = 'temperature'
+), new_t as (
+  select b.ts from batch_t b
+  where not exists (select 1 from readings r
+                    where r.device_id = $2 and r.metric = 'temperature' and r.ts = b.ts)
+), held_new as (
+  select n.ts,
+         least(coalesce(extract(epoch from least(
+                          (select min(b.ts) from batch_t b where b.ts > n.ts),
+                          (select min(r.ts) from readings r
+                           where r.device_id = $2 and r.metric = 'temperature' and r.ts > n.ts)
+                        ) - n.ts) * 1000,
+                        (select tail_ms from dev)),
+               (select cap_ms from dev)) as held_ms
+  from new_t n
+), prev_t as (
+  select distinct p.ts, p.value, p.held_ms as old_held
+  from new_t n
+  cross join lateral (select r.ts, r.value, r.held_ms from readings r
+                      where r.device_id = $2 and r.metric = 'temperature' and r.ts < n.ts
+                      order by r.ts desc limit 1) p
+), prev_new as (
+  select p.ts, p.value, p.old_held,
+         least(extract(epoch from (select min(n.ts) from new_t n where n.ts > p.ts) - p.ts) * 1000,
+               (select cap_ms from dev)) as held_ms
+  from prev_t p
+), reheld as (
+  update readings r set held_ms = pn.held_ms
+  from prev_new pn
+  where r.device_id = $2 and r.metric = 'temperature' and r.ts = pn.ts
+    and r.held_ms is distinct from pn.held_ms and exists (select 1 from ok)
+  returning r.ts, pn.value, pn.held_ms - coalesce(pn.old_held, 0) as delta
 ), ins as (
-  insert into readings (tenant_id, device_id, metric, ts, value, seq)
-  select $1, $2, metric, ts, value, seq from input
+  insert into readings (tenant_id, device_id, metric, ts, value, seq, held_ms)
+  select $1, $2, i.metric, i.ts, i.value, i.seq, h.held_ms
+  from input i left join held_new h on i.metric = 'temperature' and h.ts = i.ts
   on conflict (device_id, metric, ts) do nothing
-  returning metric, ts, value, seq
+  returning metric, ts, value, seq, held_ms
+), contrib as (
+  select metric, ts, value, 1 as n, held_ms from ins
+  union all
+  select 'temperature', ts, value, 0, delta from reheld
+), contrib_e as (
+  select metric, value, n, held_ms, date_bin('1 minute', ts, timestamptz 'epoch') as bucket,
+         case when metric = 'temperature' then -${DELTA_H_OVER_R}.0 / (value + 273.15) end as e
+  from contrib
+), contrib_m as (
+  select *, max(e) over (partition by metric, bucket) as m from contrib_e
 ), rolled as (
-  insert into rollups_1m as r (tenant_id, device_id, metric, bucket, count, min, max, sum, arrhenius_sum)
-  select $1, $2, metric, date_bin('1 minute', ts, timestamptz 'epoch'), count(*), min(value), max(value), sum(value),
-         sum(case when metric = 'temperature'
-                  then exp(greatest(-700, -${DELTA_H_OVER_R}.0 / (value + 273.15))) else 0 end)
-  from ins
-  group by metric, date_bin('1 minute', ts, timestamptz 'epoch')
+  insert into rollups_1m as r
+    (tenant_id, device_id, metric, bucket, count, min, max, sum, held_ms, arrhenius_max, arrhenius_held)
+  select $1, $2, metric, bucket, sum(n)::int, min(value), max(value), sum(value * n),
+         coalesce(sum(held_ms), 0), max(m), coalesce(sum(held_ms * mkt_exp0(e - m)), 0)
+  from contrib_m
+  group by metric, bucket
   on conflict (device_id, metric, bucket) do update set
     count = r.count + excluded.count,
     min = least(r.min, excluded.min),
     max = greatest(r.max, excluded.max),
     sum = r.sum + excluded.sum,
-    arrhenius_sum = r.arrhenius_sum + excluded.arrhenius_sum
+    held_ms = r.held_ms + excluded.held_ms,
+    arrhenius_max = greatest(r.arrhenius_max, excluded.arrhenius_max),
+    arrhenius_held =
+      coalesce(r.arrhenius_held
+               * mkt_exp0(r.arrhenius_max - greatest(r.arrhenius_max, excluded.arrhenius_max)), 0)
+      + coalesce(excluded.arrhenius_held
+               * mkt_exp0(excluded.arrhenius_max - greatest(r.arrhenius_max, excluded.arrhenius_max)), 0)
 ), latest as (
   insert into device_latest as l (tenant_id, device_id, metric, ts, value, seq)
   select distinct on (metric) $1, $2, metric, ts, value, seq from ins order by metric, ts desc

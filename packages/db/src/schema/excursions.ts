@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   doublePrecision,
   foreignKey,
@@ -36,6 +37,12 @@ export const excursions = pgTable(
     peak: doublePrecision('peak').notNull(),
     alertAt: tstz('alert_at'),
     dataGap: boolean('data_gap').notNull().default(false),
+    /**
+     * The longest stretch inside the excursion with no reading (ms between consecutive readings
+     * from start to the clearing reading): a gap away from the alert instant shows here even
+     * when data_gap (judged around that instant only) is false.
+     */
+    longestGapMs: bigint('longest_gap_ms', { mode: 'number' }).notNull().default(0),
     alertId: text('alert_id'),
     /** The QStash message that re-checks the excursion at start + duration. */
     checkMessageId: text('check_message_id'),

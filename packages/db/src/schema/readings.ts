@@ -34,6 +34,12 @@ export const readings = pgTable(
     ts: tstz('ts').notNull(),
     value: doublePrecision('value').notNull(),
     seq: bigint('seq', { mode: 'number' }),
+    /**
+     * Temperature only: the time this reading represents for MKT (core's MKT_WEIGHTING) — until
+     * the device's next reading, at most expected interval × HELD_GAP_FACTOR; the newest one
+     * interval until its successor arrives, when the ingest statement sets the real value.
+     */
+    heldMs: doublePrecision('held_ms'),
     receivedAt: tstz('received_at').notNull().defaultNow(),
   },
   (t) => [
@@ -44,8 +50,10 @@ export const readings = pgTable(
 
 /**
  * Per-minute aggregates kept up to date by the ingest statement itself; 5-minute, hourly and
- * daily views sum them. `arrheniusSum` = Σ exp(-ΔH/RT) of temperature readings, so mean kinetic
- * temperature over any range is exact from the rollups.
+ * daily views fold them. For temperature, the time-weighted MKT state of the bucket's readings
+ * in log-sum-exp form (core's MktParts): `heldMs` = Σ wᵢ, `arrheniusMax` = max −ΔH/RTᵢ,
+ * `arrheniusHeld` = Σ wᵢ·e^(−ΔH/RTᵢ − arrheniusMax) — so MKT over any range of whole buckets is
+ * exactly the MKT of the readings in it.
  */
 export const rollups1m = pgTable(
   'rollups_1m',
@@ -58,7 +66,9 @@ export const rollups1m = pgTable(
     min: doublePrecision('min').notNull(),
     max: doublePrecision('max').notNull(),
     sum: doublePrecision('sum').notNull(),
-    arrheniusSum: doublePrecision('arrhenius_sum').notNull(),
+    heldMs: doublePrecision('held_ms').notNull().default(0),
+    arrheniusMax: doublePrecision('arrhenius_max'),
+    arrheniusHeld: doublePrecision('arrhenius_held').notNull().default(0),
   },
   (t) => [
     primaryKey({ name: 'rollups_1m_pkey', columns: [t.deviceId, t.metric, t.bucket] }),

@@ -4,7 +4,7 @@ import {
   canonicalMetric,
   DomainError,
   isId,
-  mktFromSums,
+  mktFromParts,
   planReadingsQuery,
   type Resolution,
   ROLLUP_RESOLUTIONS,
@@ -48,7 +48,9 @@ export type ReadingSeries = {
 
 /**
  * One metric of one device over a range (default: the last 24 h), raw or in buckets folded
- * from the 1-minute rollups, with count/min/max/mean and, for temperature, MKT.
+ * from the 1-minute rollups, with count/min/max/mean and, for temperature, time-weighted MKT
+ * (core's MKT_WEIGHTING): raw from each reading's stored held time, buckets from the rollups'
+ * held-time sums, so both give the same number for the same readings.
  */
 export async function getReadings({
   ctx,
@@ -87,7 +89,7 @@ export async function getReadings({
       truncated: rows.length > MAX_RAW_POINTS,
       summary: summarise(
         input.metric,
-        points.map((p) => aggregateOf(input.metric, p.value)),
+        points.map((p) => aggregateOf(input.metric, p.value, p.heldMs)),
       ),
     };
   }
@@ -128,7 +130,7 @@ export function wholeBuckets(from: number, to: number, resolution: RollupResolut
   };
 }
 
-/** A rollup bucket as a chart point: mean from the sum, MKT for temperature. */
+/** A rollup bucket as a chart point: mean from the sum, time-weighted MKT for temperature. */
 export function bucketPoint(metric: string, b: BucketPoint): SeriesPoint {
   return {
     ts: b.ts,
@@ -136,6 +138,6 @@ export function bucketPoint(metric: string, b: BucketPoint): SeriesPoint {
     min: b.min,
     max: b.max,
     mean: b.sum / b.count,
-    mkt: metric === 'temperature' ? mktFromSums(b.arrheniusSum, b.count) : null,
+    mkt: metric === 'temperature' ? mktFromParts(b.mkt) : null,
   };
 }

@@ -1,3 +1,4 @@
+import { MKT_WEIGHTING } from '@anythingiot/core';
 import { AreaChart, type CustomTooltipProps } from '@tremor/react';
 import { createContext, useContext } from 'react';
 import type { DevicePageData as Data, DeviceHistory as History } from './types';
@@ -80,7 +81,11 @@ export function HistoryChart({ data, history }: { data: Data; history: History }
         <Stat label="Max" value={summary?.max} />
         <Stat label="Mean" value={summary?.mean} />
         {data.metric === 'temperature' ? (
-          <Stat label="MKT" value={summary?.mkt ?? undefined} hint="Mean kinetic temperature" />
+          <Stat
+            label="MKT"
+            value={summary?.mkt ?? undefined}
+            hint={`Mean kinetic temperature. ${MKT_WEIGHTING}`}
+          />
         ) : null}
         <Stat
           label="Readings"

@@ -1,5 +1,5 @@
-import { aggregateOf, type ReadingRow, summarise } from '@anythingiot/core';
-import { ingestReadings } from '@anythingiot/db';
+import { heldOptions, type ReadingRow, timeWeightedMkt } from '@anythingiot/core';
+import { deviceRepo, ingestReadings } from '@anythingiot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, registerDevice, type TestApp } from '../../../test/harness.js';
 import { call, seedApiKey } from '../../../test/tenant-fixtures.js';
@@ -50,13 +50,16 @@ describe('GET /v1/devices/:id/readings', () => {
     expect(series.points.map((p: { ts: string }) => Date.parse(p.ts))).toEqual(
       expected.map((r) => r.ts),
     );
-    const want = summarise(
-      'temperature',
-      expected.map((r) => aggregateOf('temperature', r.value)),
-    );
     expect(series.summary.count).toBe(360);
     expect(series.summary.max).toBe(12);
-    expect(series.summary.mean).toBeCloseTo(want?.mean ?? 0, 9);
+    const mean = expected.reduce((a, r) => a + r.value, 0) / expected.length;
+    expect(series.summary.mean).toBeCloseTo(mean, 9);
+    // Time-weighted (#22): each reading until the next, the newest one interval (60 s).
+    const mkt = timeWeightedMkt(
+      expected.map((r) => ({ ts: r.ts, celsius: r.value })),
+      heldOptions(60),
+    );
+    expect(series.summary.mkt).toBeCloseTo(mkt!, 9);
     // The warm hour pulls MKT above the arithmetic mean: what an auditor looks for.
     expect(series.summary.mkt).toBeGreaterThan(series.summary.mean);
   });
@@ -73,12 +76,41 @@ describe('GET /v1/devices/:id/readings', () => {
     expect(warm).toMatchObject({ min: 12, max: 12, mean: 12 });
     expect(warm.mkt).toBeCloseTo(12, 9);
 
-    const want = summarise(
-      'temperature',
-      temps.map((r) => aggregateOf('temperature', r.value)),
+    const want = timeWeightedMkt(
+      temps.map((r) => ({ ts: r.ts, celsius: r.value })),
+      heldOptions(60),
     );
     expect(series.summary.count).toBe(temps.length);
-    expect(series.summary.mkt).toBeCloseTo(want?.mkt ?? 0, 6);
+    expect(series.summary.mkt).toBeCloseTo(want!, 9);
+  });
+
+  it('weights MKT by time when a device changes its interval (#22: 23 h every 15 min, 1 h every minute)', async () => {
+    const other = await registerDevice(t.db, 'Pharmacy fridge');
+    await deviceRepo(t.db.handle.db, other.tenantId).update(
+      other.deviceId,
+      { expectedIntervalSeconds: 900 },
+      { actor: { type: 'system', id: 'test' }, requestId: null },
+    );
+    const day = end - 24 * 60 * MINUTE;
+    const cold = Array.from({ length: 92 }, (_, i) => ({ ts: day + i * 15 * MINUTE, value: 5 }));
+    const warm = Array.from({ length: 60 }, (_, i) => ({ ts: end - (60 - i) * MINUTE, value: 25 }));
+    const rows = [...cold, ...warm].map((r) => ({ metric: 'temperature', seq: null, ...r }));
+    await ingestReadings(t.db.handle.db, other, rows);
+    const otherKey = (await seedApiKey(t.db, other.tenantId)).key;
+    const res = await call(
+      t.app,
+      otherKey,
+      'GET',
+      `/v1/devices/${other.deviceId}/readings?from=${iso(day)}&to=${iso(end)}&resolution=1h`,
+    );
+    const series = await res.json();
+    // 23 h at 5 °C, then 59 min + the newest reading's one interval (15 min) at 25 °C.
+    const want = timeWeightedMkt(
+      rows.map((r) => ({ ts: r.ts, celsius: r.value })),
+      heldOptions(900),
+    );
+    expect(series.summary.mkt).toBeCloseTo(want!, 9);
+    expect(series.summary.mkt).toBeLessThan(8.5); // count-weighted it was 18.05 °C
   });
 
   it('picks a chart-sized resolution by itself and aligns to whole buckets', async () => {
