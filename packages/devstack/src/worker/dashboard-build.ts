@@ -189,7 +189,9 @@ async function isCurrent(dashboardDir: string, sources: Sources, root: string) {
  */
 async function runBuild({ dashboardDir, signal }: DashboardBuildOptions) {
   const out = join(dashboardDir, 'build');
-  const staging = join(out, '.staging');
+  // One per process: `npm run dev` and a browser-test stack in the same checkout may build at
+  // the same time, and neither may empty the other's.
+  const staging = join(out, `.staging-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   const remixCli = join(
     dirname(
@@ -228,7 +230,8 @@ async function runBuild({ dashboardDir, signal }: DashboardBuildOptions) {
     force: true,
     filter: (source) => source !== join(staging, 'server', 'index.js'),
   });
-  await cp(join(staging, 'server', 'index.js'), join(server, 'index.js.next'));
-  await rename(join(server, 'index.js.next'), join(server, 'index.js'));
+  const next = join(server, `index.js.${process.pid}`);
+  await cp(join(staging, 'server', 'index.js'), next);
+  await rename(next, join(server, 'index.js'));
   await rm(staging, { recursive: true, force: true });
 }
