@@ -51,8 +51,13 @@ export function json(status: number, body: object, headers?: Record<string, stri
 export function send(res: ServerResponse, reply: Reply) {
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = { ...reply.headers };
-  let payload: string | Buffer | undefined;
-  if (reply.body === undefined || typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) {
+  let payload: string | Uint8Array | undefined;
+  // instanceof, not Buffer.isBuffer: @types/node 22's generic Buffer no longer narrows `object`.
+  if (
+    reply.body === undefined ||
+    typeof reply.body === 'string' ||
+    reply.body instanceof Uint8Array
+  ) {
     payload = reply.body;
   } else {
     payload = JSON.stringify(reply.body);
