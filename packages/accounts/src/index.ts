@@ -53,11 +53,7 @@ export {
   requirePrincipal,
   requireUser,
 } from './use-cases/authenticate.js';
-export { getProfile, type Profile } from './use-cases/get-profile.js';
-export { listTenants, type UserTenant } from './use-cases/list-tenants.js';
 export { type LoginInput, type LoginResult, login } from './use-cases/login.js';
-export { logout } from './use-cases/logout.js';
-export { logoutEverywhere } from './use-cases/logout-everywhere.js';
 export { requestEmailVerification } from './use-cases/request-email-verification.js';
 export {
   PASSWORD_RESET_ANSWER,
@@ -71,8 +67,6 @@ export {
   type SignUpResult,
   signUp,
 } from './use-cases/sign-up.js';
-export { switchTenant } from './use-cases/switch-tenant.js';
-export { updateProfile } from './use-cases/update-profile.js';
 export { verifyEmail } from './use-cases/verify-email.js';
 export { type InvitationView, viewInvitation } from './use-cases/view-invitation.js';
 export {

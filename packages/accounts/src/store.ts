@@ -1,72 +1,27 @@
 import { type Actor, DomainError, newId, type Role } from '@anythingiot/core';
 import {
+  activeTenantIds,
   appendAudit,
   type Database,
   type Executor,
-  membershipFacilityIds,
   schema,
 } from '@anythingiot/db';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+
+export {
+  type ActiveMembership,
+  activeMembership,
+  activeTenantIds,
+  findUserByEmail,
+  type UserRow,
+} from '@anythingiot/db';
+
 import type { AccountsContext } from './deps.js';
 import type { Mailer, OutgoingEmail } from './mail/mailer.js';
 
-const { users, memberships } = schema;
+const { memberships } = schema;
 
 /** A transaction handle as `db.transaction` passes it. */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-export type UserRow = typeof users.$inferSelect;
-
-export async function findUserByEmail(exec: Executor, email: string): Promise<UserRow | null> {
-  const [row] = await exec
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
-    .limit(1);
-  return row ?? null;
-}
-
-export type ActiveMembership = {
-  membershipId: string;
-  tenantId: string;
-  role: Role;
-  facilityIds: string[];
-};
-
-/** The user's active membership in the tenant, with its facilities; null when none. */
-export async function activeMembership(
-  exec: Executor,
-  userId: string,
-  tenantId: string,
-): Promise<ActiveMembership | null> {
-  const [m] = await exec
-    .select({ id: memberships.id, role: memberships.role })
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.tenantId, tenantId),
-        eq(memberships.userId, userId),
-        isNull(memberships.deactivatedAt),
-      ),
-    );
-  if (!m) return null;
-  return {
-    membershipId: m.id,
-    tenantId,
-    role: m.role,
-    facilityIds: await membershipFacilityIds(exec, tenantId, m.id),
-  };
-}
-
-/** Tenants where the user has an active membership, oldest membership first. */
-export async function activeTenantIds(exec: Executor, userId: string): Promise<string[]> {
-  const rows = await exec
-    .select({ tenantId: memberships.tenantId })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), isNull(memberships.deactivatedAt)))
-    .orderBy(asc(memberships.createdAt), asc(memberships.id));
-  return rows.map((r) => r.tenantId);
-}
 
 /** One audit entry in one tenant, inside the transaction that makes the change. */
 export function audit(

@@ -153,6 +153,18 @@ export {
   tenantPreferences,
 } from './repos/tenants.js';
 export {
+  type ActiveMembership,
+  activeMembership,
+  activeTenantIds,
+  auditForUser as auditUserEvent,
+  findUserByEmail,
+  type Profile,
+  type UserAuditEntry,
+  type UserRow,
+  type UserTenant,
+  userRepo,
+} from './repos/users.js';
+export {
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
   webhookEndpointRepo,

@@ -1,3 +1,16 @@
+export {
+  type AccountCtx,
+  type AccountPorts,
+  accountCtx,
+  type PrincipalCtx,
+  type UserCtx,
+} from './accounts/account-ctx.js';
+export { getProfile } from './accounts/get-profile.js';
+export { listTenants, type UserTenant } from './accounts/list-tenants.js';
+export { logout } from './accounts/logout.js';
+export { logoutEverywhere } from './accounts/logout-everywhere.js';
+export { switchTenant } from './accounts/switch-tenant.js';
+export { updateProfile } from './accounts/update-profile.js';
 export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';

@@ -1,10 +1,6 @@
-import {
-  getProfile,
-  logoutEverywhere,
-  requestEmailVerification,
-  updateProfile,
-} from '@anythingiot/accounts';
+import { requestEmailVerification } from '@anythingiot/accounts';
 import type { Action } from '@anythingiot/core';
+import { accountCtx, getProfile, logoutEverywhere, updateProfile } from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
@@ -27,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: 'Your profile · AnythingIoT' 
 export async function loader(args: LoaderFunctionArgs) {
   const member = await requireMember(args, 'facility.read');
   return guard(member, () =>
-    getProfile({ ctx: member.app.accounts(), principal: member.principal }),
+    getProfile({ ctx: { ...accountCtx(member.app.accounts()), user: member.principal } }),
   );
 }
 
@@ -51,8 +47,7 @@ export async function action(args: ActionFunctionArgs) {
     switch (intent) {
       case 'save-details': {
         const { changed } = await updateProfile({
-          ctx,
-          user,
+          ctx: { ...accountCtx(ctx), user },
           input: { name: form.get('name'), temperatureUnit: form.get('temperatureUnit') ?? '' },
         });
         return answer({ ok: changed ? 'Saved.' : 'Nothing to change.' });
@@ -68,7 +63,7 @@ export async function action(args: ActionFunctionArgs) {
         });
       }
       case 'logout-everywhere': {
-        const { setCookie } = await logoutEverywhere({ ctx, user });
+        const { setCookie } = await logoutEverywhere({ ctx: { ...accountCtx(ctx), user } });
         return redirect('/login', { headers: { 'set-cookie': setCookie } });
       }
     }

@@ -1,4 +1,4 @@
-import { listTenants } from '@anythingiot/accounts';
+import { accountCtx, listTenants } from '@anythingiot/services';
 
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
 import { Form, Link, NavLink, Outlet, useLoaderData } from '@remix-run/react';
@@ -14,7 +14,7 @@ import { navFor } from '~/ui/nav';
  */
 export async function loader(args: LoaderFunctionArgs) {
   const { principal, app } = await requireMember(args, 'facility.read');
-  const tenants = await listTenants({ ctx: app.accounts(), user: principal });
+  const tenants = await listTenants({ ctx: { ...accountCtx(app.accounts()), user: principal } });
   return {
     me: {
       name: principal.name || principal.email,

@@ -1,4 +1,4 @@
-import { logout, logoutEverywhere } from '@anythingiot/accounts';
+import { accountCtx, logout, logoutEverywhere } from '@anythingiot/services';
 import type { ActionFunctionArgs } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
 import { publicAction } from '~/server/guard.server';
@@ -13,10 +13,11 @@ export async function action(args: ActionFunctionArgs) {
   const app = publicAction(args);
   const form = await args.request.formData();
   const auth = await app.auth();
+  const ctx = accountCtx(app.accounts());
   if (form.get('everywhere') === 'true' && auth.user) {
-    await logoutEverywhere({ ctx: app.accounts(), user: auth.user });
+    await logoutEverywhere({ ctx: { ...ctx, user: auth.user } });
   }
-  const { setCookie } = await logout({ ctx: app.accounts(), input: { token: auth.token } });
+  const { setCookie } = await logout({ ctx, input: { token: auth.token } });
   // `next`: log out and log in as someone else to continue there (an invitation for another address).
   const next = form.get('next');
   const target = next

@@ -1,4 +1,5 @@
-import { listTenants, requireUser, switchTenant } from '@anythingiot/accounts';
+import { requireUser } from '@anythingiot/accounts';
+import { accountCtx, listTenants, switchTenant } from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
 import { Form, useLoaderData } from '@remix-run/react';
@@ -14,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const app = appContext(context, request);
   const auth = await app.auth();
   if (!auth.user) throw redirect('/login', { headers: cookieHeaders(auth) });
-  const tenants = await listTenants({ ctx: app.accounts(), user: auth.user });
+  const tenants = await listTenants({ ctx: { ...accountCtx(app.accounts()), user: auth.user } });
   return { tenants };
 }
 
@@ -24,8 +25,7 @@ export async function action(args: ActionFunctionArgs) {
   return guard({ app }, async () => {
     const user = requireUser(await app.auth());
     const { session } = await switchTenant({
-      ctx: app.accounts(),
-      user,
+      ctx: { ...accountCtx(app.accounts()), user },
       input: { tenantId: form.get('tenantId') },
     });
     return redirect('/', { headers: { 'set-cookie': session.cookie } });

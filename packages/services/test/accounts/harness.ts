@@ -7,6 +7,7 @@ import {
   login,
   type PasswordHasher,
   type Principal,
+  type SessionUser,
   scryptHasher,
   signUp,
 } from '@anythingiot/accounts';
@@ -21,7 +22,7 @@ import { schema } from '@anythingiot/db';
 import { createTestDatabase, mailTo, type TestDatabase, testStack } from '@anythingiot/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { MemberCtx } from '../../src/index.js';
+import { type AccountCtx, accountCtx, type MemberCtx } from '../../src/index.js';
 
 export const APP_URL = 'http://localhost:5173';
 export const PASSWORD = 'correct horse battery';
@@ -98,9 +99,19 @@ export function useAccounts(overrides: Partial<AccountsDeps> = {}) {
     },
   });
 
+  /** The account use cases' context (anonymous), from a fresh IP. */
+  const accountCtxOf = (ip = randomIp()): AccountCtx => accountCtx(ctx(ip));
+  /** A signed-in user's (or principal's) context, as the dashboard builds it. */
+  const userCtx = <U extends SessionUser>(user: U): AccountCtx & { user: U } => ({
+    ...accountCtxOf(),
+    user,
+  });
+
   return {
     state,
     ctx,
+    accountCtx: accountCtxOf,
+    userCtx,
     memberCtx,
     get db() {
       return state.deps.db;

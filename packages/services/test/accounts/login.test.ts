@@ -2,8 +2,6 @@ import {
   authenticate,
   DUMMY_PASSWORD_HASH,
   login,
-  logout,
-  logoutEverywhere,
   problemResponse,
   scryptHasher,
 } from '@anythingiot/accounts';
@@ -11,6 +9,7 @@ import { schema } from '@anythingiot/db';
 import { Redis } from '@upstash/redis';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { logout, logoutEverywhere } from '../../src/index.js';
 import { cookieHeader, failure, PASSWORD, randomIp, uniqueEmail, useAccounts } from './harness.js';
 
 // Small limits and a short account window so "until the window passes" takes seconds, not
@@ -243,7 +242,7 @@ describe('logout', () => {
     const second = await login({ ctx: t.ctx(), input: { email: owner.email, password: PASSWORD } });
     const third = await login({ ctx: t.ctx(), input: { email: owner.email, password: PASSWORD } });
 
-    const out = await logout({ ctx: t.ctx(), input: { token: second.session.token } });
+    const out = await logout({ ctx: t.accountCtx(), input: { token: second.session.token } });
     expect(out.setCookie).toMatch(/^aiot_session=; .*Max-Age=0/);
     const auth = (token: string) =>
       authenticate({ ctx: t.ctx(), input: { cookieHeader: cookieHeader(token) } });
@@ -252,7 +251,7 @@ describe('logout', () => {
     expect((await auth(owner.session.token)).user).not.toBeNull();
 
     const user = await t.userOf(third.session.token);
-    await logoutEverywhere({ ctx: t.ctx(), user });
+    await logoutEverywhere({ ctx: t.userCtx(user) });
     expect((await auth(third.session.token)).user).toBeNull();
     expect((await auth(owner.session.token)).user).toBeNull();
     const left = await t.db
@@ -276,7 +275,7 @@ describe('logout', () => {
       expect(auth.user).toBeNull();
       expect(auth.principal).toBeNull();
     }
-    await logout({ ctx: t.ctx(), input: { token: 'garbage' } });
+    await logout({ ctx: t.accountCtx(), input: { token: 'garbage' } });
     expect(await t.counts()).toEqual(before);
   });
 

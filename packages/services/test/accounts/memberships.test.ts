@@ -2,15 +2,19 @@ import {
   acceptInvitation,
   acceptInvitationNewAccount,
   authenticate,
-  listTenants,
   login,
   type Principal,
-  switchTenant,
 } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { changeRole, deactivateMembership, inviteUser } from '../../src/index.js';
+import {
+  changeRole,
+  deactivateMembership,
+  inviteUser,
+  listTenants,
+  switchTenant,
+} from '../../src/index.js';
 import {
   cookieHeader,
   failure,
@@ -313,14 +317,14 @@ describe('tenants of a user', () => {
       input: { token },
     });
     const user = await t.userOf(joined.session.token);
-    const list = await listTenants({ ctx: t.ctx(), user });
+    const list = await listTenants({ ctx: t.userCtx(user) });
     expect(list.map((x) => [x.tenantId, x.role, x.active]).sort()).toEqual(
       [
         [a.owner.tenantId, 'auditor', true],
         [b.tenantId, 'owner', false],
       ].sort(),
     );
-    const switched = await switchTenant({ ctx: t.ctx(), user, input: { tenantId: b.tenantId } });
+    const switched = await switchTenant({ ctx: t.userCtx(user), input: { tenantId: b.tenantId } });
     expect(switched.session.token).not.toBe(joined.session.token);
     expect((await t.principalOf(switched.session.token)).role).toBe('owner');
     expect(
@@ -339,7 +343,7 @@ describe('tenants of a user', () => {
     const user = await t.userOf(b.session.token);
     const before = await t.counts();
     for (const tenantId of [a.owner.tenantId, 'tnt_00000000000000000000', 'not-an-id', null]) {
-      const f = await failure(() => switchTenant({ ctx: t.ctx(), user, input: { tenantId } }));
+      const f = await failure(() => switchTenant({ ctx: t.userCtx(user), input: { tenantId } }));
       expect(f.code).toBe('NOT_FOUND');
     }
     expect(await t.counts()).toEqual(before);
@@ -355,8 +359,7 @@ describe('tenants of a user', () => {
     const leaver = await t.userOf(again.session.token);
     const left = await failure(() =>
       switchTenant({
-        ctx: t.ctx(),
-        user: leaver,
+        ctx: t.userCtx(leaver),
         input: { tenantId: a.owner.tenantId },
       }),
     );

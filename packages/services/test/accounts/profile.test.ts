@@ -1,13 +1,8 @@
-import {
-  acceptInvitationNewAccount,
-  getProfile,
-  updateProfile,
-  viewInvitation,
-} from '@anythingiot/accounts';
+import { acceptInvitationNewAccount, viewInvitation } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { inviteUser, revokeInvitation } from '../../src/index.js';
+import { getProfile, inviteUser, revokeInvitation, updateProfile } from '../../src/index.js';
 import { failure, PASSWORD, tokenFromMail, uniqueEmail, useAccounts } from './harness.js';
 
 const t = useAccounts();
@@ -81,9 +76,9 @@ describe('updateProfile', () => {
   it('changes the own name, trimmed, audited with before and after; the same name changes nothing', async () => {
     const owner = await t.signUpOwner('renamer');
     const user = await t.userOf(owner.session.token);
-    expect(await updateProfile({ ctx: t.ctx(), user, input: { name: '  Dr. Renamed  ' } })).toEqual(
-      { changed: true },
-    );
+    expect(
+      await updateProfile({ ctx: t.userCtx(user), input: { name: '  Dr. Renamed  ' } }),
+    ).toEqual({ changed: true });
     const [row] = await t.db
       .select({ name: schema.users.name })
       .from(schema.users)
@@ -104,7 +99,7 @@ describe('updateProfile', () => {
     });
 
     const before = await t.counts();
-    expect(await updateProfile({ ctx: t.ctx(), user, input: { name: 'Dr. Renamed' } })).toEqual({
+    expect(await updateProfile({ ctx: t.userCtx(user), input: { name: 'Dr. Renamed' } })).toEqual({
       changed: false,
     });
     expect(await t.counts()).toEqual(before);
@@ -119,7 +114,7 @@ describe('updateProfile', () => {
       ['x'.repeat(101), 'Use at most 100 characters.'],
       [undefined, 'Enter your name.'],
     ] as const) {
-      const f = await failure(() => updateProfile({ ctx: t.ctx(), user, input: { name } }));
+      const f = await failure(() => updateProfile({ ctx: t.userCtx(user), input: { name } }));
       expect(f.code).toBe('VALIDATION');
       expect(f.errors).toEqual([{ path: 'name', message }]);
     }
@@ -138,7 +133,7 @@ describe('updateProfile', () => {
       )[0]?.unit;
     const name = 'unit-chooser person';
     expect(
-      await updateProfile({ ctx: t.ctx(), user, input: { name, temperatureUnit: 'F' } }),
+      await updateProfile({ ctx: t.userCtx(user), input: { name, temperatureUnit: 'F' } }),
     ).toEqual({ changed: true });
     expect(await unitOf()).toBe('F');
     const [entry] = await t.db
@@ -152,9 +147,9 @@ describe('updateProfile', () => {
       after: { temperatureUnit: 'F' },
     });
     // Leaving the unit out keeps it; an empty choice returns to the company's.
-    await updateProfile({ ctx: t.ctx(), user, input: { name: 'Renamed' } });
+    await updateProfile({ ctx: t.userCtx(user), input: { name: 'Renamed' } });
     expect(await unitOf()).toBe('F');
-    await updateProfile({ ctx: t.ctx(), user, input: { name, temperatureUnit: '' } });
+    await updateProfile({ ctx: t.userCtx(user), input: { name, temperatureUnit: '' } });
     expect(await unitOf()).toBeNull();
   });
 
@@ -163,7 +158,7 @@ describe('updateProfile', () => {
     const user = await t.userOf(owner.session.token);
     const before = await t.counts();
     const f = await failure(() =>
-      updateProfile({ ctx: t.ctx(), user, input: { name: 'x', temperatureUnit: 'K' } }),
+      updateProfile({ ctx: t.userCtx(user), input: { name: 'x', temperatureUnit: 'K' } }),
     );
     expect(f.errors).toEqual([
       { path: 'temperatureUnit', message: 'Choose °C, °F or the company default.' },
@@ -176,7 +171,7 @@ describe('getProfile', () => {
   it("gives the person's own unit (null: following the company) beside the company's", async () => {
     const owner = await t.signUpOwner('profile-reader');
     const principal = await t.principalOf(owner.session.token);
-    expect(await getProfile({ ctx: t.ctx(), principal })).toEqual({
+    expect(await getProfile({ ctx: t.userCtx(principal) })).toEqual({
       name: 'profile-reader person',
       email: owner.email,
       emailVerified: false,
@@ -184,11 +179,10 @@ describe('getProfile', () => {
       companyTemperatureUnit: 'C',
     });
     await updateProfile({
-      ctx: t.ctx(),
-      user: principal,
+      ctx: t.userCtx(principal),
       input: { name: 'Reader', temperatureUnit: 'F' },
     });
-    expect(await getProfile({ ctx: t.ctx(), principal })).toMatchObject({
+    expect(await getProfile({ ctx: t.userCtx(principal) })).toMatchObject({
       name: 'Reader',
       temperatureUnit: 'F',
       companyTemperatureUnit: 'C',

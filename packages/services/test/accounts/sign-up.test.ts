@@ -1,8 +1,9 @@
 import type { AccountsContext } from '@anythingiot/accounts';
-import { listTenants, login, signUp, verifyEmail } from '@anythingiot/accounts';
+import { login, signUp, verifyEmail } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { listTenants } from '../../src/index.js';
 import {
   APP_URL,
   failure,
@@ -272,7 +273,7 @@ describe('verifyEmail', () => {
   it('the signed-up user lists exactly their new company', async () => {
     const owner = await t.signUpOwner('list');
     const user = await t.userOf(owner.session.token);
-    expect(await listTenants({ ctx: t.ctx(), user })).toEqual([
+    expect(await listTenants({ ctx: t.userCtx(user) })).toEqual([
       expect.objectContaining({ tenantId: owner.tenantId, role: 'owner', active: true }),
     ]);
   });
