@@ -6,8 +6,6 @@ export type DashboardLoadContext = {
     env: Record<string, unknown>;
     ctx: { waitUntil(promise: Promise<unknown>): void };
   };
-  /** Only Node 20 (vite dev) needs this: it has no global WebSocket. Never set in the Worker. */
-  webSocketConstructor?: unknown;
   /** Built on first use by `appContext()`; the Worker entry closes it after the response. */
   app?: AppContext;
 };

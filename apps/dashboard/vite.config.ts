@@ -3,7 +3,6 @@ import {
   cloudflareDevProxyVitePlugin as remixCloudflareDevProxy,
 } from '@remix-run/dev';
 import { defineConfig } from 'vite';
-import WebSocket from 'ws';
 import type { DashboardLoadContext } from './load-context';
 
 // `remix vite:dev` runs loaders in Node with the same load context the Worker builds
@@ -11,11 +10,9 @@ import type { DashboardLoadContext } from './load-context';
 export default defineConfig({
   plugins: [
     remixCloudflareDevProxy({
-      // A fresh context per request (the plugin would otherwise share one), with `ws` because
-      // Node 20 has no global WebSocket.
+      // A fresh context per request (the plugin would otherwise share one).
       getLoadContext: ({ context }): DashboardLoadContext => ({
         cloudflare: context.cloudflare as DashboardLoadContext['cloudflare'],
-        webSocketConstructor: WebSocket,
       }),
       envFiles: process.env.DASHBOARD_ENV_FILE ? [process.env.DASHBOARD_ENV_FILE] : [],
       persist: false,

@@ -3,7 +3,6 @@ import { ingestReadings, insertAlert, schema } from '@anythingiot/db';
 import { createDevice, revokeDevice } from '@anythingiot/services';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as overview from '../app/routes/_app._index';
 import * as devices from '../app/routes/_app.devices._index';
 import * as devicePage from '../app/routes/_app.devices.$deviceId';
@@ -160,7 +159,6 @@ describe('the offline factor', () => {
       const app = appContext(
         {
           cloudflare: { env, ctx: { waitUntil: () => {} } },
-          webSocketConstructor: WebSocket,
         },
         new Request(APP_URL),
       );

@@ -9,7 +9,6 @@ import { facilityRepo, schema } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import type { MemberCtx, TenantCtx } from '@anythingiot/services';
 import { afterAll, beforeAll } from 'vitest';
-import WebSocket from 'ws';
 import { appContext } from '../app/server/context.server';
 import { memberCtx, tenantCtx } from '../app/server/tenant-ctx.server';
 import type { DashboardLoadContext } from '../load-context';
@@ -180,7 +179,6 @@ async function seedCompany(db: Database, name: string): Promise<Company> {
 function loadContext(env: Record<string, string>, pending: Promise<unknown>[]) {
   const context: DashboardLoadContext = {
     cloudflare: { env, ctx: { waitUntil: (work) => void pending.push(work) } },
-    webSocketConstructor: WebSocket,
   };
   return context;
 }

@@ -19,8 +19,6 @@ export type DbConfig = {
   secureWebSocket?: boolean | undefined;
   /** Neon pipelines startup+auth+query with cleartext auth; SCRAM needs `false`. */
   pipelineConnect?: 'password' | false | undefined;
-  /** Node 20 has no global WebSocket: Node callers pass `ws`. Workers and Deno need nothing. */
-  webSocketConstructor?: unknown;
   /** Upper bound for connection and statement time, so a dead database fails fast. */
   timeoutMs?: number;
   max?: number;
@@ -38,9 +36,6 @@ export function createDb(config: DbConfig): DbHandle {
   if (config.wsProxy) neonConfig.wsProxy = config.wsProxy;
   if (config.secureWebSocket !== undefined) neonConfig.useSecureWebSocket = config.secureWebSocket;
   if (config.pipelineConnect !== undefined) neonConfig.pipelineConnect = config.pipelineConnect;
-  if (config.webSocketConstructor && typeof globalThis.WebSocket === 'undefined') {
-    neonConfig.webSocketConstructor = config.webSocketConstructor as typeof WebSocket;
-  }
   const timeoutMs = config.timeoutMs ?? 5_000;
   const pool = new Pool({
     connectionString: config.url,

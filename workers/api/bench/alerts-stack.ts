@@ -7,7 +7,6 @@ import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
 import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { depsFromEnv } from '../src/compose.js';
 import type { LogEvent } from '../src/deps.js';
@@ -67,7 +66,6 @@ export async function startAlertsStack(runtime: Runtime, envOverrides: Record<st
     } else {
       const app = createApp(
         depsFromEnv(parseWorkerEnv(env), {
-          webSocketConstructor: WebSocket,
           log: (event) => {
             if ('warning' in event || 'error' in event) warnings.push(event);
           },

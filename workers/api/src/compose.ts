@@ -13,8 +13,6 @@ import type { AppDeps, LogEvent } from './deps.js';
 import type { WorkerEnv } from './env.js';
 
 export type RuntimeExtras = {
-  /** Only Node 20 needs this (no global WebSocket); never set inside the Worker bundle. */
-  webSocketConstructor?: unknown;
   log?: (event: LogEvent) => void;
   /** Where committed changes are announced; the Worker entry passes its room binding's. */
   live?: LivePublisher;
@@ -24,7 +22,7 @@ export type RuntimeExtras = {
 export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps {
   let keyring: Promise<Keyring> | undefined;
   let sqlOverHttp: SqlOverHttp | undefined;
-  const dbConfig = { ...dbConfigFromEnv(env), webSocketConstructor: extras.webSocketConstructor };
+  const dbConfig = dbConfigFromEnv(env);
   const qstash = new QStashClient({
     baseUrl: env.QSTASH_URL,
     token: env.QSTASH_TOKEN,

@@ -1,7 +1,6 @@
 import { newDeviceSecret, newId, parseKeyring, sealSecret } from '@anythingiot/core';
 import { createTenant, deviceRepo } from '@anythingiot/db';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
-import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { depsFromEnv } from '../src/compose.js';
 import type { LogEvent } from '../src/deps.js';
@@ -27,7 +26,6 @@ export function appForEnv(env: Record<string, string>) {
   const logs: LogEvent[] = [];
   const app = createApp(
     depsFromEnv(parseWorkerEnv(env), {
-      webSocketConstructor: WebSocket,
       log: (event) => logs.push(event),
     }),
   );

@@ -4,7 +4,6 @@ import { type NotificationPrefs, newId, type Role } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
 import type { CaughtMessage } from '@anythingiot/devstack';
 import { createTestDatabase, type TestDatabase, testStack } from '@anythingiot/devstack/testing';
-import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { depsFromEnv } from '../src/compose.js';
 import type { AppDeps } from '../src/deps.js';
@@ -79,7 +78,7 @@ export async function serveApp(
       DELIVERY_RETRY_DELAY: '200',
       ...envOverrides,
     }),
-    { webSocketConstructor: WebSocket, log: () => {} },
+    { log: () => {} },
   );
   app = createApp(deps);
   return {

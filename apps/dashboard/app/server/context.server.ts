@@ -83,10 +83,7 @@ function createAppContext(context: AppLoadContext, request: Request): AppContext
     ? deviceDownlink(bindings.DEVICE as DeviceRoomNamespace)
     : undefined;
   const db = () => {
-    handle ??= createDb({
-      ...dbConfigFromEnv(env),
-      webSocketConstructor: context.webSocketConstructor,
-    });
+    handle ??= createDb(dbConfigFromEnv(env));
     return handle.db;
   };
   const accountsCtx = () => {

@@ -1,7 +1,6 @@
 import type { LiveEvent } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from '../../../test/device-fixtures.js';
 import { call, seedTenant } from '../../../test/tenant-fixtures.js';
 import { createApp } from '../../app.js';
@@ -22,7 +21,6 @@ describe('command status, live', () => {
     let roomDown = false;
     const app = createApp(
       depsFromEnv(parseWorkerEnv(db.env), {
-        webSocketConstructor: WebSocket,
         log: () => {},
         live: {
           publish: async (tenantId, events) => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { freePort, startNeonProxy, startPostgres } from '@anythingiot/devstack';
 import { testStack } from '@anythingiot/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { appForEnv, createTestApp, type TestApp } from '../../../test/harness.js';
 import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
@@ -13,7 +12,7 @@ import { READY_CACHE_MS } from './ready.js';
 
 /** The app on a clock the test moves, counting the Postgres connections readiness opens. */
 function appWithClock(env: Record<string, string>) {
-  const deps = depsFromEnv(parseWorkerEnv(env), { webSocketConstructor: WebSocket, log: () => {} });
+  const deps = depsFromEnv(parseWorkerEnv(env), { log: () => {} });
   const clock = { now: Date.now(), connections: 0 };
   const app = createApp({
     ...deps,

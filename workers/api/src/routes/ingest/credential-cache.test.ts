@@ -9,7 +9,6 @@ import { freePort } from '@anythingiot/devstack';
 import { Redis } from '@upstash/redis';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createTestApp, registerDevice, type TestApp } from '../../../test/harness.js';
 import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
@@ -38,7 +37,6 @@ const meta = { actor: { type: 'system' as const, id: 'test' }, requestId: null }
 function countingApp(env = t.db.env) {
   const logs: LogEvent[] = [];
   const deps = depsFromEnv(parseWorkerEnv(env), {
-    webSocketConstructor: WebSocket,
     log: (e) => logs.push(e),
   });
   const counter = { statements: 0, overHttp: 0 };

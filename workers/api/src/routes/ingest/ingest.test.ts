@@ -3,7 +3,6 @@ import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort, startNeonProxy } from '@anythingiot/devstack';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
   appForEnv,
   createTestApp,
@@ -292,7 +291,6 @@ describe('degraded dependencies', () => {
     const d = await registerDevice();
     let clock = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
     const deps = depsFromEnv(parseWorkerEnv({ ...t.db.env, INGEST_RATE_LIMIT_PER_MINUTE: '1' }), {
-      webSocketConstructor: WebSocket,
       log: () => {},
     });
     const app = createApp({ ...deps, now: () => clock });

@@ -2,7 +2,6 @@ import type { LiveEvent, LivePublisher } from '@anythingiot/core';
 import { createTestDatabase, type TestDatabase } from '@anythingiot/devstack/testing';
 import { roomPublisher } from '@anythingiot/rooms/publisher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { apiDevice, oneReading, seedFacility, signedPost } from '../../../test/device-fixtures.js';
 import { call, seedAlertRule, seedTenant } from '../../../test/tenant-fixtures.js';
 import { createApp } from '../../app.js';
@@ -24,7 +23,6 @@ function appWith(live: LivePublisher) {
   const logs: LogEvent[] = [];
   const app = createApp(
     depsFromEnv(parseWorkerEnv(db.env), {
-      webSocketConstructor: WebSocket,
       log: (event) => logs.push(event),
       live,
     }),

@@ -5,7 +5,6 @@ import { ensurePartitionsJob } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
 import { parseWorkerEnv } from '../../env.js';
@@ -23,7 +22,6 @@ let server: ReturnType<typeof createServer>;
 beforeAll(async () => {
   db = await createTestDatabase('api_jobs');
   const deps = depsFromEnv(parseWorkerEnv(db.env), {
-    webSocketConstructor: WebSocket,
     log: () => {},
   });
   const app = createApp({ ...deps, now: () => Date.parse('2031-01-15T08:00:00Z') });
