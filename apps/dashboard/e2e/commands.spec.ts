@@ -6,6 +6,7 @@
 // member confirms how many.
 
 import type { DeliveredCommand } from '@anythingiot/core';
+import { connectDevice, deviceRoomUrl, isSocket } from '@anythingiot/rooms/testing';
 import { createCommandRunner, createDeviceClient, httpReporter } from '@anythingiot/sdk';
 import { createDevice, createFacility, revokeDevice } from '@anythingiot/services';
 import { expect, type Page, test } from '@playwright/test';
@@ -212,4 +213,33 @@ test('a facility command reaches every active device after the member confirms h
   await page.getByRole('region', { name: 'Commands', exact: true }).scrollIntoViewIfNeeded();
   await expect(page.getByTestId('command-row').first()).toHaveAttribute('data-status', 'completed');
   await page.screenshot({ path: 'test-results/screens/commands-phone.png', fullPage: true });
+});
+
+test('revoking a connected device on its page closes its room connection at once (4401)', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const co = await commandCompany(page, 'Revoked');
+  // The device's socket, as a leaked secret would hold it open.
+  const socket = await connectDevice(
+    await deviceRoomUrl(stackInfo().apiUrl, {
+      deviceId: co.fridge.id,
+      secret: co.fridge.registered.secret,
+    }),
+  );
+  if (!isSocket(socket)) throw new Error(`refused: ${socket.refused} ${socket.body}`);
+  try {
+    await page.goto(`/devices/${co.fridge.id}`);
+    await page.getByText('Revoke Vaccine fridge…').click();
+    await page.getByRole('button', { name: 'Yes, revoke this device' }).click();
+    await expect(page.getByTestId('device-state')).toHaveText('Revoked');
+    // The dashboard told the device's room (the api Worker's DeviceRoom, bound by script_name).
+    const closed = await Promise.race([
+      socket.closed,
+      new Promise<{ code: string }>((r) => setTimeout(() => r({ code: 'still open' }), 10_000)),
+    ]);
+    expect(closed.code).toBe(4401);
+  } finally {
+    await socket.close();
+  }
 });
