@@ -14,7 +14,15 @@ export { updateProfile } from './accounts/update-profile.js';
 export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';
+export { type CheckOutcome, checkExcursion } from './alerts/check-excursion.js';
+export {
+  type AlertPorts,
+  EVALUATOR,
+  type EvaluationResult,
+  evaluateReadings,
+} from './alerts/evaluate-readings.js';
 export { getAlert } from './alerts/get-alert.js';
+export { handOff } from './alerts/hand-off.js';
 export { alertsSweepJob, type ExcursionCheckJob, excursionCheckJob } from './alerts/jobs.js';
 export { listAlerts } from './alerts/list-alerts.js';
 export {
@@ -24,6 +32,7 @@ export {
   listAlertRules,
   updateAlertRule,
 } from './alerts/manage-alert-rules.js';
+export { type SweepOutcome, sweepAlerts } from './alerts/sweep-alerts.js';
 export { createApiKey } from './api-keys/create-api-key.js';
 export { listApiKeys } from './api-keys/list-api-keys.js';
 export { revokeApiKey } from './api-keys/revoke-api-key.js';
@@ -39,6 +48,7 @@ export {
   commandNotifier,
   commandStatusEvents,
   type DeviceDownlink,
+  facilitiesOverHttp,
   scheduleCommandExpiry,
 } from './commands/command-notifier.js';
 export { createCommand } from './commands/create-command.js';
@@ -94,7 +104,25 @@ export { facilityNotFound } from './facilities/facility-errors.js';
 export { getFacility } from './facilities/get-facility.js';
 export { listFacilities } from './facilities/list-facilities.js';
 export { updateFacility } from './facilities/update-facility.js';
+export {
+  DEVICE_AUTH_TTL_SECONDS,
+  forgetDeviceAuth,
+  invalidateDeviceAuth,
+} from './ingest/credential-cache.js';
+export {
+  type AuthenticatedDevice,
+  authenticateDevice,
+  deviceCtx,
+  type IngestAnswer,
+  type IngestInput,
+  type IngestResult,
+  ingest,
+  type StoredBatch,
+  storeBatch,
+} from './ingest/ingest.js';
 export { ensurePartitionsJob } from './ingest/jobs.js';
+export type { IngestCtx, IngestPorts } from './ingest/ports.js';
+export { optionalRedis } from './ingest/redis-guard.js';
 export { JOBS, jobSchedules } from './jobs/catalog.js';
 export {
   type AnyJobDefinition,

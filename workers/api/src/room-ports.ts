@@ -1,16 +1,19 @@
 import { findDeviceAuth } from '@anythingiot/db';
 import type { DeviceAuthenticator, DeviceRoomPorts } from '@anythingiot/rooms';
-import { deviceCtx } from './commands/device-ctx.js';
+import { authenticateDevice, deviceCtx, storeBatch } from '@anythingiot/services';
 import type { AppDeps } from './deps.js';
-import { authenticateDevice, storeBatch } from './ingest/ingest.js';
 import { lazyDb } from './lib/lazy-db.js';
+import { ingestPorts } from './service-ports.js';
 
 /** Connect tokens are checked as ingest checks a post (same cache, window, replay guard, rate). */
 export function connectAuthenticator(deps: AppDeps): DeviceAuthenticator {
   return async (input) => {
     const work = lazyDb(deps);
     try {
-      return await authenticateDevice(deps, work.db, input);
+      return await authenticateDevice({
+        ctx: { db: work.db, requestId: null, ports: ingestPorts(deps) },
+        input,
+      });
     } finally {
       await work.close();
     }
@@ -24,17 +27,17 @@ export function deviceRoomPorts(deps: AppDeps): DeviceRoomPorts {
       // Opened only when the batch needs more than the one HTTP-mode statement (rules, a miss).
       const work = lazyDb(deps);
       try {
-        return await storeBatch(
-          deps,
-          work.db,
-          {
-            tenantId: device.tenantId,
-            deviceId: device.deviceId,
-            guard: { credentialId: device.credentialId, sealedSecret: device.sealedSecret },
+        return await storeBatch({
+          ctx: { db: work.db, requestId, ports: ingestPorts(deps) },
+          input: {
+            device: {
+              tenantId: device.tenantId,
+              deviceId: device.deviceId,
+              guard: { credentialId: device.credentialId, sealedSecret: device.sealedSecret },
+            },
+            text: body,
           },
-          body,
-          requestId,
-        );
+        });
       } finally {
         await work.close();
       }
@@ -56,7 +59,7 @@ export function deviceRoomPorts(deps: AppDeps): DeviceRoomPorts {
     deviceCtx(device, requestId) {
       const handle = deps.openDb();
       return {
-        ctx: deviceCtx(deps, handle.db, device, requestId),
+        ctx: deviceCtx({ db: () => handle.db, requestId, ports: ingestPorts(deps) }, device),
         close: () => handle.close().catch(() => {}),
       };
     },

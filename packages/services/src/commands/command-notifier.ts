@@ -1,5 +1,5 @@
 import type { CommandStatusEvent, LivePublisher } from '@anythingiot/core';
-import type { Command } from '@anythingiot/db';
+import type { Command, SqlOverHttp } from '@anythingiot/db';
 import type { CommandNotifier } from '../context.js';
 import type { JobQueue } from '../jobs/qstash-jobs.js';
 import { commandExpiryJob } from './jobs.js';
@@ -124,3 +124,17 @@ export function commandNotifier(deps: CommandNotifierDeps): CommandNotifier {
     changed: publish,
   };
 }
+
+/**
+ * `facilitiesOf` as one indexed read over Neon's HTTP mode (no WebSocket to open for it): the
+ * api's choice, since it publishes right after a device's post.
+ */
+export const facilitiesOverHttp =
+  (sql: () => SqlOverHttp): CommandNotifierDeps['facilitiesOf'] =>
+  async (tenantId, deviceIds) => {
+    const { rows } = await sql().query<{ id: string; facility_id: string | null }>(
+      'select id, facility_id from devices where tenant_id = $1 and id = any($2::text[])',
+      [tenantId, deviceIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.facility_id]));
+  };

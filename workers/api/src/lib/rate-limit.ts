@@ -1,5 +1,5 @@
+import { optionalRedis } from '@anythingiot/services';
 import type { AppDeps } from '../deps.js';
-import { optionalRedis } from '../ingest/redis-guard.js';
 
 /**
  * A fixed one-minute window counted in Redis. Returns the seconds until the window ends when

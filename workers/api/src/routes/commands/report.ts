@@ -4,12 +4,17 @@ import {
   DomainError,
   validateWith,
 } from '@anythingiot/core';
-import { claimCommands, reportCommands, toDelivered } from '@anythingiot/services';
+import {
+  authenticateDevice,
+  claimCommands,
+  deviceCtx,
+  reportCommands,
+  toDelivered,
+} from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
-import { deviceCtx } from '../../commands/device-ctx.js';
-import { authenticateDevice } from '../../ingest/ingest.js';
 import { readBodyLimited } from '../../lib/read-body.js';
+import { ingestCtx } from '../../service-ports.js';
 
 const MAX_REPORT_BODY_BYTES = 64 * 1024;
 
@@ -64,15 +69,18 @@ const route = createRoute({
 export function registerReportCommands(app: App) {
   app.openapi(route, async (c) => {
     const rawBody = await readBodyLimited(c.req.raw, MAX_REPORT_BODY_BYTES);
-    const { deps } = c.var;
-    const device = await authenticateDevice(deps, c.var.db, {
-      deviceId: c.req.header('x-device-id'),
-      timestamp: c.req.header('x-timestamp'),
-      signature: c.req.header('x-signature'),
-      signedBytes: rawBody,
+    const ingest = ingestCtx(c);
+    const device = await authenticateDevice({
+      ctx: ingest,
+      input: {
+        deviceId: c.req.header('x-device-id'),
+        timestamp: c.req.header('x-timestamp'),
+        signature: c.req.header('x-signature'),
+        signedBytes: rawBody,
+      },
     });
     const body = validateWith(CommandReportBodySchema, parseJson(rawBody), 'command report');
-    const ctx = deviceCtx(deps, c.var.db(), device, c.var.requestId);
+    const ctx = deviceCtx(ingest, device);
     const results = await reportCommands({ ctx, input: body });
     const due = await claimCommands({ ctx, input: { immediately: false } });
     return c.json({ results, commands: due.map(toDelivered) }, 200);

@@ -6,6 +6,7 @@ import {
 } from '@anythingiot/core';
 import { deviceRepo, schema } from '@anythingiot/db';
 import { freePort } from '@anythingiot/devstack';
+import { invalidateDeviceAuth } from '@anythingiot/services';
 import { Redis } from '@upstash/redis';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,6 @@ import { createApp } from '../../app.js';
 import { depsFromEnv } from '../../compose.js';
 import type { LogEvent } from '../../deps.js';
 import { parseWorkerEnv } from '../../env.js';
-import { invalidateDeviceAuth } from '../../ingest/credential-cache.js';
 
 let t: TestApp;
 let redis: Redis;

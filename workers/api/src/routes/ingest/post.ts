@@ -1,8 +1,9 @@
+import { ingest } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
-import { ingest } from '../../ingest/ingest.js';
 import { readBodyLimited } from '../../lib/read-body.js';
 import { afterResponse } from '../../middleware/services.js';
+import { ingestCtx } from '../../service-ports.js';
 
 export const MAX_INGEST_BODY_BYTES = 256 * 1024;
 
@@ -51,12 +52,14 @@ export function registerIngest(app: App) {
   for (const path of ['/v1/ingest', '/api/sensors/ingest']) {
     app.openapi(route(path), async (c) => {
       const rawBody = await readBodyLimited(c.req.raw, MAX_INGEST_BODY_BYTES);
-      const { result, live } = await ingest(c.var.deps, c.var.db, {
-        deviceId: c.req.header('x-device-id'),
-        timestamp: c.req.header('x-timestamp'),
-        signature: c.req.header('x-signature'),
-        rawBody,
-        requestId: c.var.requestId,
+      const { result, live } = await ingest({
+        ctx: ingestCtx(c),
+        input: {
+          deviceId: c.req.header('x-device-id'),
+          timestamp: c.req.header('x-timestamp'),
+          signature: c.req.header('x-signature'),
+          rawBody,
+        },
       });
       // Committed and answered: the dashboards hear of it after the response (waitUntil). The
       // publisher never throws, so a room that is down never turns into a failed post.

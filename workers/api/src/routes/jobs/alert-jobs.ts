@@ -1,8 +1,11 @@
-import { alertsSweepJob, excursionCheckJob } from '@anythingiot/services';
-import { checkExcursion } from '../../alerts/check-excursion.js';
-import { sweepAlerts } from '../../alerts/sweep-alerts.js';
+import {
+  alertsSweepJob,
+  checkExcursion,
+  excursionCheckJob,
+  sweepAlerts,
+} from '@anythingiot/services';
 import type { App } from '../../app-type.js';
-import { mountJob } from '../../jobs/mount-job.js';
+import { jobCtx, mountJob } from '../../jobs/mount-job.js';
 
 /**
  * QStash callbacks of the alert pipeline. Both are idempotent; a failure answers 5xx so QStash
@@ -10,10 +13,10 @@ import { mountJob } from '../../jobs/mount-job.js';
  */
 export function registerAlertJobs(app: App) {
   mountJob(app, excursionCheckJob, async (job, c) => {
-    const decision = await checkExcursion(c.var.deps, c.var.db(), job, c.var.requestId);
+    const decision = await checkExcursion({ ctx: jobCtx(c, excursionCheckJob), input: job });
     return c.json({ decision }, 200);
   });
   mountJob(app, alertsSweepJob, async (_job, c) =>
-    c.json(await sweepAlerts(c.var.deps, c.var.db(), c.var.requestId), 200),
+    c.json(await sweepAlerts({ ctx: jobCtx(c, alertsSweepJob) }), 200),
   );
 }

@@ -2,8 +2,14 @@ import { signDeviceRequest } from '@anythingiot/core';
 import { facilityRepo, schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type ServedApp, seedMember, serveApp, waitFor } from '../../test/notify-stack.js';
-import { call, seedAlertRule, seedTenant } from '../../test/tenant-fixtures.js';
+import {
+  caught,
+  type ServedApp,
+  seedMember,
+  serveApp,
+  waitFor,
+} from '../../../test/notify-stack.js';
+import { call, seedAlertRule, seedTenant } from '../../../test/tenant-fixtures.js';
 
 // Issue 4's "done when", end to end on the real stack: a fridge at 9 °C for 16 minutes under a
 // 15-minute 2–8 °C rule → exactly one alert → one email per tier-1 recipient of the built-in

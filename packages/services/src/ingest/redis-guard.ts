@@ -1,5 +1,5 @@
 import { withTimeout } from '@anythingiot/core';
-import type { AppDeps } from '../deps.js';
+import type { IngestPorts } from './ports.js';
 
 const REDIS_TIMEOUT_MS = 300;
 
@@ -9,14 +9,14 @@ const REDIS_TIMEOUT_MS = 300;
  * stays correct either way, because ingest is idempotent.
  */
 export async function optionalRedis<T>(
-  deps: AppDeps,
+  ports: Pick<IngestPorts, 'log'>,
   what: string,
   op: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await withTimeout(op(), REDIS_TIMEOUT_MS, `redis ${what}`);
   } catch (err) {
-    deps.log({
+    ports.log({
       warning: 'redis_degraded',
       op: what,
       error: err instanceof Error ? err.message : String(err),
@@ -33,17 +33,17 @@ export type Admission = { retryAfterSeconds?: number; replayed: boolean };
  * spend a device's quota or its replay slots without its secret. Redis unavailable: admitted.
  */
 export async function admitPost(
-  deps: AppDeps,
+  ports: IngestPorts,
   deviceId: string,
   signature: string,
 ): Promise<Admission> {
-  const now = deps.now();
+  const now = ports.now();
   const window = Math.floor(now / 60_000);
   const rateKey = `rate:ingest:${deviceId}:${window}`;
   const replayKey = `replay:${deviceId}:${signature.toLowerCase()}`;
-  const replaySeconds = Math.ceil((deps.ingest.timestampWindowMs * 2) / 1_000);
-  const answers = await optionalRedis(deps, 'admit', () =>
-    deps.redis
+  const replaySeconds = Math.ceil((ports.ingest.timestampWindowMs * 2) / 1_000);
+  const answers = await optionalRedis(ports, 'admit', () =>
+    ports.redis
       .pipeline()
       .incr(rateKey)
       .expire(rateKey, 120)
@@ -52,10 +52,10 @@ export async function admitPost(
   );
   if (!answers) return { replayed: false };
   const [count, , firstTime] = answers;
-  if (count > deps.ingest.ratePerMinute) {
+  if (count > ports.ingest.ratePerMinute) {
     // Refused before any work: free the signature so the device's retry is not a "replay".
     if (firstTime === 'OK')
-      await optionalRedis(deps, 'replay-release', () => deps.redis.del(replayKey));
+      await optionalRedis(ports, 'replay-release', () => ports.redis.del(replayKey));
     return {
       retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1_000)),
       replayed: false,

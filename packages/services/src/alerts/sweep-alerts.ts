@@ -1,19 +1,18 @@
 import { describeDuration, newId } from '@anythingiot/core';
 import {
   alertsAwaitingNotify,
-  type Database,
   deviceAlertContext,
   insertAlert,
   markNotifyStarted,
   overdueExcursionChecks,
   silentDevices,
 } from '@anythingiot/db';
-import { liveAlertEvent, startEscalation } from '@anythingiot/services';
-import type { AppDeps } from '../deps.js';
-import { notificationJobs } from '../service-ports.js';
+import type { SystemCtx } from '../context.js';
+import { liveAlertEvent } from '../live/alert-events.js';
+import { startEscalation } from '../notifications/start-escalation.js';
 import { checkExcursion } from './check-excursion.js';
 import { EVALUATOR } from './evaluate-readings.js';
-import { handOff } from './hand-off.js';
+import { escalations, handOff } from './hand-off.js';
 
 /** Work per sweep run; a backlog larger than this drains over the next runs, oldest first. */
 const BATCH = 200;
@@ -27,16 +26,16 @@ export type SweepOutcome = { notified: number; checked: number; offline: number 
  * 3. devices silent for longer than expected interval × factor → one offline alert each.
  * Everything it does is idempotent, so overlapping runs are harmless.
  */
-export async function sweepAlerts(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'jobs' | 'notify' | 'log' | 'live'>,
-  db: Database,
-  requestId: string | null,
-): Promise<SweepOutcome> {
+export async function sweepAlerts({
+  ctx: { db, ports, requestId },
+}: {
+  ctx: Pick<SystemCtx, 'db' | 'ports' | 'requestId'>;
+}): Promise<SweepOutcome> {
   const outcome: SweepOutcome = { notified: 0, checked: 0, offline: 0 };
 
   for (const { tenantId, alertId } of await alertsAwaitingNotify(db, BATCH)) {
     await startEscalation({
-      ctx: { ports: { jobs: notificationJobs(deps) } },
+      ctx: { ports: { jobs: escalations(ports) } },
       input: { tenantId, alertId },
     });
     await markNotifyStarted(db, tenantId, alertId);
@@ -44,14 +43,14 @@ export async function sweepAlerts(
   }
 
   for (const job of await overdueExcursionChecks(db, BATCH)) {
-    await checkExcursion(deps, db, job, requestId);
+    await checkExcursion({ ctx: { db, ports, requestId }, input: job });
     outcome.checked++;
   }
 
-  for (const silent of await silentDevices(db, deps.alerts.offlineFactor, BATCH)) {
+  for (const silent of await silentDevices(db, ports.offlineFactor, BATCH)) {
     const device = await deviceAlertContext(db, silent.tenantId, silent.deviceId);
     if (!device) continue;
-    const limitMs = device.expectedIntervalSeconds * deps.alerts.offlineFactor * 1_000;
+    const limitMs = device.expectedIntervalSeconds * ports.offlineFactor * 1_000;
     const alert = await db.transaction((tx) =>
       insertAlert(
         tx,
@@ -77,8 +76,8 @@ export async function sweepAlerts(
       ),
     );
     if (!alert) continue; // another run raised it first
-    const at = deps.now();
-    await handOff(deps, db, silent.tenantId, {
+    const at = ports.now();
+    await handOff(ports, db, silent.tenantId, {
       raised: [alert.id],
       checks: [],
       live: [

@@ -8,24 +8,23 @@ import {
   verifyDeviceSignature,
 } from '@anythingiot/core';
 import {
-  type Database,
   type DeviceAuth,
   type DeviceCredentialAuth,
   type IngestGuard,
   ingestReadings,
   pgErrorCode,
 } from '@anythingiot/db';
-import { claimCommands, toDelivered } from '@anythingiot/services';
 import { evaluateReadings } from '../alerts/evaluate-readings.js';
 import { handOff } from '../alerts/hand-off.js';
-import { deviceCtx } from '../commands/device-ctx.js';
-import type { AppDeps } from '../deps.js';
+import { claimCommands, toDelivered } from '../commands/device-commands.js';
+import type { DeviceCtx } from '../context.js';
 import {
   forgetDeviceAuth,
   loadDeviceAuth,
   reloadDeviceAuth,
   signingKey,
 } from './credential-cache.js';
+import type { IngestCtx, IngestPorts } from './ports.js';
 import { admitPost } from './redis-guard.js';
 
 export type IngestInput = {
@@ -33,8 +32,6 @@ export type IngestInput = {
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: Uint8Array;
-  /** For the audit entries of alerts this post raises. */
-  requestId?: string;
 };
 
 export type IngestResult = {
@@ -77,23 +74,22 @@ const unauthenticated = (reason: string, message: string) =>
  * device is active and the credential that verified is still valid, so a revocation the cache
  * never heard of still takes effect at once.
  */
-export async function ingest(
-  deps: AppDeps,
-  /** Opened only when needed: a warm post's one statement goes over HTTP instead. */
-  db: () => Database,
-  input: IngestInput,
-): Promise<IngestAnswer> {
-  const device = await authenticateDevice(deps, db, { ...input, signedBytes: input.rawBody });
-  const { commandsWaiting, live, ...stored } = await storeBatch(
-    deps,
-    db,
-    device,
-    decodeUtf8(input.rawBody),
-    input.requestId ?? null,
-  );
-  const commands = commandsWaiting
-    ? await deliverCommands(deps, db, device, input.requestId ?? null)
-    : [];
+export async function ingest({
+  ctx,
+  input,
+}: {
+  ctx: IngestCtx;
+  input: IngestInput;
+}): Promise<IngestAnswer> {
+  const device = await authenticateDevice({
+    ctx,
+    input: { ...input, signedBytes: input.rawBody },
+  });
+  const { commandsWaiting, live, ...stored } = await storeBatch({
+    ctx,
+    input: { device, text: decodeUtf8(input.rawBody) },
+  });
+  const commands = commandsWaiting ? await deliverCommands(ctx, device) : [];
   return {
     result: { ...stored, commands },
     live: { tenantId: device.tenantId, events: live },
@@ -105,19 +101,21 @@ export async function ingest(
  * whatever happens here: a failure is logged and the commands wait for the next post.
  */
 async function deliverCommands(
-  deps: AppDeps,
-  db: () => Database,
+  ctx: IngestCtx,
   device: AuthenticatedDevice,
-  requestId: string | null,
 ): Promise<DeliveredCommand[]> {
   try {
     const claimed = await claimCommands({
-      ctx: deviceCtx(deps, db(), device, requestId),
+      ctx: deviceCtx(ctx, device),
       input: { immediately: false },
     });
     return claimed.map(toDelivered);
   } catch (err) {
-    deps.log({ warning: 'commands_not_delivered', deviceId: device.deviceId, error: String(err) });
+    ctx.ports.log({
+      warning: 'commands_not_delivered',
+      deviceId: device.deviceId,
+      error: String(err),
+    });
     return [];
   }
 }
@@ -128,30 +126,32 @@ async function deliverCommands(
  * timestamp window, the per-device rate and the replay guard. Throws UNAUTHENTICATED (with the
  * reason) or RATE_LIMITED; unknown device and wrong signature answer alike.
  */
-export async function authenticateDevice(
-  deps: AppDeps,
-  db: () => Database,
+export async function authenticateDevice({
+  ctx: { ports, db },
+  input,
+}: {
+  ctx: IngestCtx;
   input: {
     deviceId: string | undefined;
     timestamp: string | undefined;
     signature: string | undefined;
     signedBytes: Uint8Array | string;
-  },
-): Promise<AuthenticatedDevice> {
+  };
+}): Promise<AuthenticatedDevice> {
   const { deviceId, timestamp, signature } = input;
   if (!deviceId || !timestamp || !signature) {
     throw new DomainError('BAD_REQUEST', 'X-Device-Id, X-Timestamp and X-Signature are required.', {
       reason: 'missing_headers',
     });
   }
-  const loaded = await storage(() => loadDeviceAuth(deps, db, deviceId));
+  const loaded = await storage(() => loadDeviceAuth(ports, db, deviceId));
   let auth = loaded.auth;
-  let credential = auth && (await verifiedCredential(deps, auth, input));
+  let credential = auth && (await verifiedCredential(ports, auth, input));
   if (!credential && loaded.source !== 'database' && auth?.status !== 'revoked') {
     // Maybe a secret rotated since the entry was cached: ask the database once before refusing.
     // (Revocation is final, so a cached 'revoked' needs no second opinion.)
-    auth = await storage(() => reloadDeviceAuth(deps, db, deviceId));
-    credential = auth && (await verifiedCredential(deps, auth, input));
+    auth = await storage(() => reloadDeviceAuth(ports, db, deviceId));
+    credential = auth && (await verifiedCredential(ports, auth, input));
   }
   // Unknown device and wrong signature get the same answer, so ids cannot be enumerated.
   if (auth?.status === 'revoked') throw revoked();
@@ -159,15 +159,15 @@ export async function authenticateDevice(
   const { tenantId } = auth;
   const guard = { credentialId: credential.id, sealedSecret: credential.sealedSecret };
 
-  const now = deps.now();
+  const now = ports.now();
   const sentAt = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
-  if (!(Math.abs(now - sentAt) <= deps.ingest.timestampWindowMs)) {
+  if (!(Math.abs(now - sentAt) <= ports.ingest.timestampWindowMs)) {
     throw unauthenticated(
       'stale_timestamp',
-      `X-Timestamp must be Unix milliseconds within ${deps.ingest.timestampWindowMs / 1000} s of server time ${new Date(now).toISOString()}.`,
+      `X-Timestamp must be Unix milliseconds within ${ports.ingest.timestampWindowMs / 1000} s of server time ${new Date(now).toISOString()}.`,
     );
   }
-  const admission = await admitPost(deps, deviceId, signature);
+  const admission = await admitPost(ports, deviceId, signature);
   if (admission.retryAfterSeconds !== undefined) {
     throw new DomainError('RATE_LIMITED', 'Too many posts from this device.', {
       reason: 'rate_limited',
@@ -185,15 +185,15 @@ export async function authenticateDevice(
  * the HTTP post and the room's telemetry frame both come here, so both store and validate
  * alike. Returns only once the readings are committed (and rules evaluated).
  */
-export async function storeBatch(
-  deps: AppDeps,
-  db: () => Database,
-  device: AuthenticatedDevice,
-  text: string,
-  requestId: string | null,
-): Promise<StoredBatch> {
+export async function storeBatch({
+  ctx: { ports, db, requestId },
+  input: { device, text },
+}: {
+  ctx: IngestCtx;
+  input: { device: AuthenticatedDevice; text: string };
+}): Promise<StoredBatch> {
   const { tenantId, deviceId, guard } = device;
-  const now = deps.now();
+  const now = ports.now();
   const batch = parseIngestBody(text, now);
   if (batch.rows.length === 0) {
     throw new DomainError('VALIDATION', 'No reading in the batch is valid.', {
@@ -207,15 +207,15 @@ export async function storeBatch(
   // The hot path's one statement goes over Neon's HTTP mode: no WebSocket or Postgres session
   // to open for it (the WebSocket pool is opened only on a cache miss or to evaluate rules).
   const outcome = await storage(() =>
-    ingestReadings(deps.sqlOverHttp(), { tenantId, deviceId }, batch.rows, guard),
+    ingestReadings(ports.sqlOverHttp(), { tenantId, deviceId }, batch.rows, guard),
   );
   if (outcome.status === 'refused') {
     // The cache (or our read) was stale: forget it so the next post sees the database.
-    await forgetDeviceAuth(deps, deviceId);
+    await forgetDeviceAuth(ports, deviceId);
     throw outcome.reason === 'revoked' ? revoked() : badSignature();
   }
   if (outcome.seqGaps?.error) {
-    deps.log({
+    ports.log({
       warning: 'seq_gaps_not_updated',
       deviceId,
       error: String((outcome.seqGaps.error as Error)?.message ?? outcome.seqGaps.error),
@@ -227,7 +227,7 @@ export async function storeBatch(
   let judged: LiveEvent[] = [];
   if (outcome.evaluate) {
     const evaluation = await storage(() =>
-      evaluateReadings(deps, db(), {
+      evaluateReadings(ports, db(), {
         tenantId,
         deviceId,
         rows: batch.rows,
@@ -235,7 +235,7 @@ export async function storeBatch(
       }),
     );
     // Its live events go out with the readings, after the answer (see StoredBatch.live).
-    await handOff(deps, db(), tenantId, { ...evaluation, live: [] });
+    await handOff(ports, db(), tenantId, { ...evaluation, live: [] });
     judged = evaluation.live;
   }
   // Only committed data is announced; a batch of nothing but duplicates changes nothing.
@@ -245,7 +245,7 @@ export async function storeBatch(
           readingsEvent({
             deviceId,
             facilityId: outcome.facilityId,
-            acceptedAt: deps.now(),
+            acceptedAt: ports.now(),
             rows: batch.rows,
           }),
         ]
@@ -254,11 +254,23 @@ export async function storeBatch(
     accepted: outcome.accepted,
     duplicates: outcome.duplicates,
     rejected: batch.rejected,
-    serverTime: new Date(deps.now()).toISOString(),
+    serverTime: new Date(ports.now()).toISOString(),
     commandsWaiting: outcome.commandsWaiting,
     live: [...readings, ...judged],
   };
 }
+
+/** The use-case context of a device whose signature (or connect token) verified. */
+export const deviceCtx = (
+  ctx: IngestCtx,
+  device: Pick<AuthenticatedDevice, 'tenantId' | 'deviceId'>,
+): DeviceCtx => ({
+  tenantId: device.tenantId,
+  deviceId: device.deviceId,
+  requestId: ctx.requestId,
+  db: ctx.db(),
+  ports: ctx.ports,
+});
 
 const badSignature = () => unauthenticated('bad_signature', 'The signature does not match.');
 const revoked = () => unauthenticated('revoked', 'This device has been revoked.');
@@ -268,13 +280,13 @@ const revoked = () => unauthenticated('revoked', 'This device has been revoked.'
  * a rotation grace. Stops at the first that verifies.
  */
 async function verifiedCredential(
-  deps: AppDeps,
+  ports: IngestPorts,
   auth: DeviceAuth,
   input: { timestamp?: string; signature?: string; signedBytes: Uint8Array | string },
 ): Promise<DeviceCredentialAuth | undefined> {
   if (auth.status !== 'active') return undefined;
   for (const credential of auth.credentials) {
-    const secret = await signingKey(deps, credential.sealedSecret);
+    const secret = await signingKey(ports, credential.sealedSecret);
     if (
       await verifyDeviceSignature(
         secret,

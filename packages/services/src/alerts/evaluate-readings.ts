@@ -39,8 +39,17 @@ import {
   unlinkMergedAlert,
   updateExcursion,
 } from '@anythingiot/db';
-import { liveAlertEvent, transitionChange } from '@anythingiot/services';
-import type { AppDeps } from '../deps.js';
+import type { SystemCtx } from '../context.js';
+import { liveAlertEvent, transitionChange } from '../live/alert-events.js';
+
+/**
+ * What the alert engine needs: the clock, the offline factor, the job queue (due checks,
+ * escalations), the tenant rooms and the log. Ingest's ports and a job's ports both fit.
+ */
+export type AlertPorts = Pick<
+  SystemCtx['ports'],
+  'now' | 'offlineFactor' | 'jobs' | 'live' | 'log'
+>;
 
 export const EVALUATOR = { type: 'system' as const, id: 'alert-evaluator' };
 
@@ -68,8 +77,11 @@ export type EvaluationCtx = {
 };
 
 /** The span between readings that makes an alert rest on missing data. */
-export const gapOptions = (deps: Pick<AppDeps, 'alerts'>, device: DeviceAlertContext) => ({
-  maxGapMs: device.expectedIntervalSeconds * 1_000 * deps.alerts.offlineFactor,
+export const gapOptions = (
+  ports: Pick<AlertPorts, 'offlineFactor'>,
+  device: DeviceAlertContext,
+) => ({
+  maxGapMs: device.expectedIntervalSeconds * 1_000 * ports.offlineFactor,
 });
 
 /**
@@ -81,7 +93,7 @@ export const gapOptions = (deps: Pick<AppDeps, 'alerts'>, device: DeviceAlertCon
  * retries, its readings are duplicates, and the evaluation runs again from the stored state.
  */
 export async function evaluateReadings(
-  deps: Pick<AppDeps, 'now' | 'alerts'>,
+  ports: AlertPorts,
   db: Database,
   input: Target & { rows: readonly ReadingRow[]; requestId: string | null },
 ): Promise<EvaluationResult> {
@@ -96,7 +108,7 @@ export async function evaluateReadings(
     const back = Math.min(...input.rows.map((r) => r.ts));
     const alertId = device.openOfflineAlertId;
     await db.transaction((tx) =>
-      clearAlert(evaluationCtx(tx, t, device, deps, input.requestId, result), alertId, back),
+      clearAlert(evaluationCtx(tx, t, device, ports, input.requestId, result), alertId, back),
     );
     result.live.push({
       type: 'device_status',
@@ -119,7 +131,7 @@ export async function evaluateReadings(
       t,
       rules.map((r) => r.id),
     );
-    const ctx = evaluationCtx(tx, t, device, deps, input.requestId, result);
+    const ctx = evaluationCtx(tx, t, device, ports, input.requestId, result);
     for (const rule of rules) {
       const points = input.rows
         .filter((r) => r.metric === rule.metric)
@@ -135,7 +147,7 @@ export function evaluationCtx(
   tx: Executor,
   t: Target,
   device: DeviceAlertContext,
-  deps: Pick<AppDeps, 'now' | 'alerts'>,
+  ports: AlertPorts,
   requestId: string | null,
   result: EvaluationResult,
 ): EvaluationCtx {
@@ -143,8 +155,8 @@ export function evaluationCtx(
     tx,
     t,
     device,
-    opts: gapOptions(deps, device),
-    now: new Date(deps.now()),
+    opts: gapOptions(ports, device),
+    now: new Date(ports.now()),
     requestId,
     result,
   };

@@ -1,16 +1,15 @@
 import { alertDueAt, applyDueDecision, checkDue, type DueDecision } from '@anythingiot/core';
 import {
   alertRuleRepo,
-  type Database,
   deviceAlertContext,
   getExcursion,
   lockDeviceEvaluation,
   updateExcursion,
 } from '@anythingiot/db';
-import { type ExcursionCheckJob, excursionCheckJob } from '@anythingiot/services';
-import type { AppDeps } from '../deps.js';
+import type { SystemCtx } from '../context.js';
 import { emptyEvaluation, evaluationCtx, raise } from './evaluate-readings.js';
 import { handOff } from './hand-off.js';
+import { type ExcursionCheckJob, excursionCheckJob } from './jobs.js';
 
 export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
 
@@ -19,12 +18,13 @@ export type CheckOutcome = DueDecision | 'gone' | 'rule_inactive';
  * device has gone quiet). Idempotent: an alerted, closed or vanished excursion changes nothing,
  * and an early delivery re-schedules itself.
  */
-export async function checkExcursion(
-  deps: Pick<AppDeps, 'now' | 'alerts' | 'jobs' | 'notify' | 'log' | 'live'>,
-  db: Database,
-  job: ExcursionCheckJob,
-  requestId: string | null,
-): Promise<CheckOutcome> {
+export async function checkExcursion({
+  ctx: { db, ports, requestId },
+  input: job,
+}: {
+  ctx: Pick<SystemCtx, 'db' | 'ports' | 'requestId'>;
+  input: ExcursionCheckJob;
+}): Promise<CheckOutcome> {
   const first = await getExcursion(db, job.tenantId, job.excursionId);
   if (!first) return 'gone';
   const t = { tenantId: job.tenantId, deviceId: first.deviceId };
@@ -42,8 +42,8 @@ export async function checkExcursion(
     const excursion = await getExcursion(tx, t.tenantId, job.excursionId);
     if (!excursion) return 'gone' as const;
     dueAt = alertDueAt(excursion, rule); // late data may have moved its start
-    const ctx = evaluationCtx(tx, t, device, deps, requestId, result);
-    const verdict = checkDue(excursion, rule, deps.now(), ctx.opts);
+    const ctx = evaluationCtx(tx, t, device, ports, requestId, result);
+    const verdict = checkDue(excursion, rule, ports.now(), ctx.opts);
     if (verdict === 'raise' || verdict === 'raise_data_gap') {
       const due = applyDueDecision(excursion, rule, verdict);
       await updateExcursion(tx, t, excursion.id, due);
@@ -53,8 +53,8 @@ export async function checkExcursion(
   });
   if (decision === 'not_yet') {
     // Delivered early (clock skew between QStash and us): ask again at the due instant.
-    await deps.jobs.publish(excursionCheckJob, job, { notBefore: dueAt });
+    await ports.jobs.publish(excursionCheckJob, job, { notBefore: dueAt });
   }
-  await handOff(deps, db, t.tenantId, result);
+  await handOff(ports, db, t.tenantId, result);
   return decision;
 }

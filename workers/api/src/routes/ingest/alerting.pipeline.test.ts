@@ -4,9 +4,9 @@ import { alertsSweepJob } from '@anythingiot/services';
 import { Client } from '@upstash/qstash';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerDevice } from '../../test/harness.js';
-import { type ServedApp, serveApp } from '../../test/notify-stack.js';
-import { call, seedAlertRule, seedApiKey } from '../../test/tenant-fixtures.js';
+import { registerDevice } from '../../../test/harness.js';
+import { type ServedApp, serveApp } from '../../../test/notify-stack.js';
+import { call, seedAlertRule, seedApiKey } from '../../../test/tenant-fixtures.js';
 
 // The alert pipeline end to end: signed posts through the real app, rules judged in event
 // time, checks and the sweep delivered back by the QStash emulator over HTTP.

@@ -2,7 +2,7 @@ import { deviceAuthCacheKey, deviceSigningKey, openSecret } from '@anythingiot/c
 import { type Database, type DeviceAuth, findDeviceAuth } from '@anythingiot/db';
 import type { Redis } from '@upstash/redis';
 import { z } from 'zod';
-import type { AppDeps } from '../deps.js';
+import type { IngestPorts } from './ports.js';
 import { optionalRedis } from './redis-guard.js';
 
 /**
@@ -33,28 +33,28 @@ export type AuthSource = 'memory' | 'cache' | 'database';
  */
 const MEMORY_TTL_MS = 30_000;
 const MEMORY_MAX_ENTRIES = 10_000;
-const memories = new WeakMap<AppDeps, Map<string, { auth: DeviceAuth; until: number }>>();
+const memories = new WeakMap<IngestPorts, Map<string, { auth: DeviceAuth; until: number }>>();
 
-function memory(deps: AppDeps) {
-  let entries = memories.get(deps);
+function memory(ports: IngestPorts) {
+  let entries = memories.get(ports);
   if (!entries) {
     entries = new Map();
-    memories.set(deps, entries);
+    memories.set(ports, entries);
   }
   return entries;
 }
 
-function remember(deps: AppDeps, auth: DeviceAuth) {
-  const entries = memory(deps);
+function remember(ports: IngestPorts, auth: DeviceAuth) {
+  const entries = memory(ports);
   entries.delete(auth.deviceId);
   // Map order is insertion order: the first key is the least recently stored.
   if (entries.size >= MEMORY_MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-  entries.set(auth.deviceId, { auth, until: deps.now() + MEMORY_TTL_MS });
+  entries.set(auth.deviceId, { auth, until: ports.now() + MEMORY_TTL_MS });
 }
 
 /** Usable credentials only: a grace period may have ended since the entry was written. */
-function current(deps: AppDeps, auth: DeviceAuth): DeviceAuth {
-  const now = deps.now();
+function current(ports: IngestPorts, auth: DeviceAuth): DeviceAuth {
+  const now = ports.now();
   const credentials = auth.credentials.filter((c) => c.validUntil === null || c.validUntil > now);
   return credentials.length === auth.credentials.length ? auth : { ...auth, credentials };
 }
@@ -65,39 +65,39 @@ function current(deps: AppDeps, auth: DeviceAuth): DeviceAuth {
  * log says so.
  */
 export async function loadDeviceAuth(
-  deps: AppDeps,
+  ports: IngestPorts,
   db: () => Database,
   deviceId: string,
 ): Promise<{ auth: DeviceAuth | undefined; source: AuthSource }> {
-  const inMemory = memory(deps).get(deviceId);
-  if (inMemory && inMemory.until > deps.now()) {
-    return { auth: current(deps, inMemory.auth), source: 'memory' };
+  const inMemory = memory(ports).get(deviceId);
+  if (inMemory && inMemory.until > ports.now()) {
+    return { auth: current(ports, inMemory.auth), source: 'memory' };
   }
-  const cached = await optionalRedis(deps, 'devauth-get', () =>
-    deps.redis.get<unknown>(deviceAuthCacheKey(deviceId)),
+  const cached = await optionalRedis(ports, 'devauth-get', () =>
+    ports.redis.get<unknown>(deviceAuthCacheKey(deviceId)),
   );
   const parsed = cached == null ? undefined : CachedSchema.safeParse(cached);
   if (parsed?.success) {
-    remember(deps, parsed.data);
-    return { auth: current(deps, parsed.data), source: 'cache' };
+    remember(ports, parsed.data);
+    return { auth: current(ports, parsed.data), source: 'cache' };
   }
-  return { auth: await reloadDeviceAuth(deps, db, deviceId), source: 'database' };
+  return { auth: await reloadDeviceAuth(ports, db, deviceId), source: 'database' };
 }
 
 /** Reads the device from Postgres and refreshes the cache entry (best effort). */
 export async function reloadDeviceAuth(
-  deps: AppDeps,
+  ports: IngestPorts,
   db: () => Database,
   deviceId: string,
 ): Promise<DeviceAuth | undefined> {
   const auth = await findDeviceAuth(db(), deviceId);
-  if (!auth) memory(deps).delete(deviceId);
+  if (!auth) memory(ports).delete(deviceId);
   // Unknown ids are not cached: a device created by a tool without Redis (the admin CLI) must
   // work at once, and the lookup of an unknown id is one indexed read.
   if (auth) {
-    remember(deps, auth);
-    await optionalRedis(deps, 'devauth-set', () =>
-      deps.redis.set(deviceAuthCacheKey(deviceId), auth, { ex: DEVICE_AUTH_TTL_SECONDS }),
+    remember(ports, auth);
+    await optionalRedis(ports, 'devauth-set', () =>
+      ports.redis.set(deviceAuthCacheKey(deviceId), auth, { ex: DEVICE_AUTH_TTL_SECONDS }),
     );
   }
   return auth;
@@ -113,29 +113,29 @@ export async function invalidateDeviceAuth(redis: Redis, deviceId: string): Prom
 }
 
 /** Forgets the device in this isolate and in Redis: what ingest does when the database refused. */
-export async function forgetDeviceAuth(deps: AppDeps, deviceId: string): Promise<void> {
-  memory(deps).delete(deviceId);
-  await optionalRedis(deps, 'devauth-del', () => invalidateDeviceAuth(deps.redis, deviceId));
+export async function forgetDeviceAuth(ports: IngestPorts, deviceId: string): Promise<void> {
+  memory(ports).delete(deviceId);
+  await optionalRedis(ports, 'devauth-del', () => invalidateDeviceAuth(ports.redis, deviceId));
 }
 
-const signingKeys = new WeakMap<AppDeps, Map<string, Promise<CryptoKey>>>();
+const signingKeys = new WeakMap<IngestPorts, Map<string, Promise<CryptoKey>>>();
 
 /**
  * The HMAC key of a sealed secret, decrypted and imported once per isolate: both are Web Crypto
  * calls that would otherwise run on every post. The key is non-extractable, and the keyring that
  * could open any sealed secret is in this memory anyway.
  */
-export function signingKey(deps: AppDeps, sealedSecret: string): Promise<CryptoKey> {
-  let keys = signingKeys.get(deps);
+export function signingKey(ports: IngestPorts, sealedSecret: string): Promise<CryptoKey> {
+  let keys = signingKeys.get(ports);
   if (!keys) {
     keys = new Map();
-    signingKeys.set(deps, keys);
+    signingKeys.set(ports, keys);
   }
   const known = keys.get(sealedSecret);
   if (known) return known;
   if (keys.size >= MEMORY_MAX_ENTRIES) keys.delete(keys.keys().next().value as string);
   const key = (async () =>
-    deviceSigningKey(await openSecret(await deps.keyring(), sealedSecret)))();
+    deviceSigningKey(await openSecret(await ports.keyring(), sealedSecret)))();
   keys.set(sealedSecret, key);
   // A failure (e.g. an unknown key version) is not remembered: the next post tries again.
   key.catch(() => keys.delete(sealedSecret));
