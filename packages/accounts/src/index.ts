@@ -54,25 +54,18 @@ export {
   requireUser,
 } from './use-cases/authenticate.js';
 export { type LoginInput, type LoginResult, login } from './use-cases/login.js';
-export { requestEmailVerification } from './use-cases/request-email-verification.js';
-export {
-  PASSWORD_RESET_ANSWER,
-  PASSWORD_RESET_MINUTES,
-  requestPasswordReset,
-} from './use-cases/request-password-reset.js';
-export { resetPassword } from './use-cases/reset-password.js';
 export {
   EMAIL_VERIFICATION_HOURS,
   type SignUpInput,
   type SignUpResult,
   signUp,
 } from './use-cases/sign-up.js';
-export { verifyEmail } from './use-cases/verify-email.js';
 export { type InvitationView, viewInvitation } from './use-cases/view-invitation.js';
 export {
   EmailSchema,
   facilityScopeRule,
   invalidLink,
   parseInput,
+  passwordRule,
   TimeZoneSchema,
 } from './validation.js';

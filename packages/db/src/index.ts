@@ -7,6 +7,7 @@ export {
   type SqlOverHttp,
 } from './client.js';
 export { type DbEnv, DbEnvSchema, dbConfigFromEnv } from './config.js';
+export { accountTokenRepo } from './repos/account-tokens.js';
 export { actorNames } from './repos/actor-names.js';
 export { alertRuleRepo, ruleFromRow, type StoredAlertRule } from './repos/alert-rules.js';
 export {

@@ -9,8 +9,17 @@ export { getProfile } from './accounts/get-profile.js';
 export { listTenants, type UserTenant } from './accounts/list-tenants.js';
 export { logout } from './accounts/logout.js';
 export { logoutEverywhere } from './accounts/logout-everywhere.js';
+export { requestEmailVerification } from './accounts/request-email-verification.js';
+export {
+  PASSWORD_RESET_ANSWER,
+  PASSWORD_RESET_EMAILS_PER_HOUR,
+  PASSWORD_RESET_MINUTES,
+  requestPasswordReset,
+} from './accounts/request-password-reset.js';
+export { resetPassword } from './accounts/reset-password.js';
 export { switchTenant } from './accounts/switch-tenant.js';
 export { updateProfile } from './accounts/update-profile.js';
+export { verifyEmail } from './accounts/verify-email.js';
 export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';

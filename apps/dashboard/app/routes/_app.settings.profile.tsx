@@ -1,6 +1,11 @@
-import { requestEmailVerification } from '@anythingiot/accounts';
 import type { Action } from '@anythingiot/core';
-import { accountCtx, getProfile, logoutEverywhere, updateProfile } from '@anythingiot/services';
+import {
+  accountCtx,
+  getProfile,
+  logoutEverywhere,
+  requestEmailVerification,
+  updateProfile,
+} from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json, redirect } from '@remix-run/cloudflare';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
@@ -53,7 +58,9 @@ export async function action(args: ActionFunctionArgs) {
         return answer({ ok: changed ? 'Saved.' : 'Nothing to change.' });
       }
       case 'verify-email': {
-        const { alreadyVerified, emailSent } = await requestEmailVerification({ ctx, user });
+        const { alreadyVerified, emailSent } = await requestEmailVerification({
+          ctx: { ...accountCtx(ctx), user },
+        });
         return answer({
           ok: alreadyVerified
             ? 'Your email address is already confirmed.'

@@ -1,4 +1,4 @@
-import { requestPasswordReset } from '@anythingiot/accounts';
+import { accountCtx, requestPasswordReset } from '@anythingiot/services';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useActionData } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
@@ -15,7 +15,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   try {
     const answer = await requestPasswordReset({
-      ctx: app.accounts(),
+      ctx: accountCtx(app.accounts()),
       input: { email: String(form.get('email') ?? '') },
     });
     return { sent: answer.message } as const;

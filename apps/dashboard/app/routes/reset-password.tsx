@@ -1,4 +1,4 @@
-import { resetPassword } from '@anythingiot/accounts';
+import { accountCtx, resetPassword } from '@anythingiot/services';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
@@ -19,7 +19,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   try {
     await resetPassword({
-      ctx: app.accounts(),
+      ctx: accountCtx(app.accounts()),
       input: { token: form.get('token'), password: String(form.get('password') ?? '') },
     });
     return { reset: true } as const;

@@ -1,4 +1,4 @@
-import { verifyEmail } from '@anythingiot/accounts';
+import { accountCtx, verifyEmail } from '@anythingiot/services';
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
 import { formFailure, publicAction } from '~/server/guard.server';
@@ -14,7 +14,7 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   try {
     const { email } = await verifyEmail({
-      ctx: app.accounts(),
+      ctx: accountCtx(app.accounts()),
       input: { token: form.get('token') },
     });
     return { verified: email } as const;

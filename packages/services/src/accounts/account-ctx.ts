@@ -1,4 +1,10 @@
-import type { AccountsContext, AccountsDeps, Principal, SessionUser } from '@anythingiot/accounts';
+import type {
+  AccountsContext,
+  AccountsDeps,
+  OutgoingEmail,
+  Principal,
+  SessionUser,
+} from '@anythingiot/accounts';
 import type { Actor } from '@anythingiot/core';
 import type { Database } from '@anythingiot/db';
 
@@ -41,3 +47,42 @@ export const userMeta = (ctx: UserCtx): { actor: Actor; requestId: string | null
   requestId: ctx.requestId,
   at: ctx.ports.now(),
 });
+
+/**
+ * Work whose duration must not show in the answer's timing (what only a known address causes):
+ * in a Worker it runs after the response (`waitUntil`); elsewhere (tests, scripts) it is
+ * awaited. A failure is logged, never changes the answer.
+ */
+export async function afterAnswer(
+  ctx: AccountCtx,
+  what: string,
+  work: () => Promise<unknown>,
+): Promise<void> {
+  const run = work().catch((err) =>
+    ctx.ports.warn(`${what} failed`, {
+      requestId: ctx.requestId,
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+  if (ctx.waitUntil) ctx.waitUntil(run);
+  else await run;
+}
+
+/** Sends an email whose failure must not change the answer: logged, reported as `false`. */
+export async function sendQuietly(
+  ctx: AccountCtx,
+  email: OutgoingEmail,
+  kind: string,
+): Promise<boolean> {
+  try {
+    await ctx.ports.mailer(email);
+    return true;
+  } catch (err) {
+    ctx.ports.warn('account email not sent', {
+      kind,
+      requestId: ctx.requestId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return false;
+  }
+}

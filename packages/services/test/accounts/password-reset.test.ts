@@ -1,13 +1,8 @@
-import {
-  authenticate,
-  login,
-  PASSWORD_RESET_ANSWER,
-  requestPasswordReset,
-  resetPassword,
-} from '@anythingiot/accounts';
+import { authenticate, login } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { PASSWORD_RESET_ANSWER, requestPasswordReset, resetPassword } from '../../src/index.js';
 import {
   cookieHeader,
   failure,
@@ -28,8 +23,8 @@ describe('requestPasswordReset', () => {
     const owner = await t.signUpOwner('reset');
     const unknown = uniqueEmail('nobody');
     const before = await t.counts();
-    const a = await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } });
-    const b = await requestPasswordReset({ ctx: t.ctx(), input: { email: unknown } });
+    const a = await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } });
+    const b = await requestPasswordReset({ ctx: t.accountCtx(), input: { email: unknown } });
     expect(a).toEqual(PASSWORD_RESET_ANSWER);
     expect(b).toEqual(a);
     expect(await mailTo(unknown)).toEqual([]);
@@ -49,7 +44,7 @@ describe('requestPasswordReset', () => {
   it('a malformed address is a field error and writes nothing', async () => {
     const before = await t.counts();
     const f = await failure(() =>
-      requestPasswordReset({ ctx: t.ctx(), input: { email: 'not an email' } }),
+      requestPasswordReset({ ctx: t.accountCtx(), input: { email: 'not an email' } }),
     );
     expect(f.code).toBe('VALIDATION');
     expect(f.errors[0]?.path).toBe('email');
@@ -59,9 +54,9 @@ describe('requestPasswordReset', () => {
   it('at most three emails an hour per address, with the same answer beyond', async () => {
     const owner = await t.signUpOwner('cap');
     for (let i = 0; i < 5; i++) {
-      expect(await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } })).toEqual(
-        PASSWORD_RESET_ANSWER,
-      );
+      expect(
+        await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } }),
+      ).toEqual(PASSWORD_RESET_ANSWER);
     }
     expect(
       (await mailTo(owner.email)).filter((m) => m.payload.subject === 'Reset your password'),
@@ -87,9 +82,12 @@ describe('resetPassword', () => {
       ).code,
     ).toBe('RATE_LIMITED');
 
-    await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } });
+    await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } });
     const token = await tokenFromMail(owner.email, '/reset-password');
-    const result = await resetPassword({ ctx: t.ctx(), input: { token, password: NEW_PASSWORD } });
+    const result = await resetPassword({
+      ctx: t.accountCtx(),
+      input: { token, password: NEW_PASSWORD },
+    });
     expect(result.userId).toBe(owner.userId);
 
     for (const s of [owner.session.token, other.session.token]) {
@@ -112,7 +110,7 @@ describe('resetPassword', () => {
     // Single use.
     const before = await t.counts();
     const again = await failure(() =>
-      resetPassword({ ctx: t.ctx(), input: { token, password: 'yet another password' } }),
+      resetPassword({ ctx: t.accountCtx(), input: { token, password: 'yet another password' } }),
     );
     expect(again).toMatchObject({ code: 'VALIDATION', reason: 'invalid_token' });
     expect(await t.counts()).toEqual(before);
@@ -120,41 +118,41 @@ describe('resetPassword', () => {
 
   it('a newer request makes the older link stop working', async () => {
     const owner = await t.signUpOwner('newer');
-    await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } });
+    await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } });
     const first = await tokenFromMail(owner.email, '/reset-password');
-    await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } });
+    await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } });
     const second = await tokenFromMail(owner.email, '/reset-password');
     expect(second).not.toBe(first);
     expect(
       (
         await failure(() =>
-          resetPassword({ ctx: t.ctx(), input: { token: first, password: NEW_PASSWORD } }),
+          resetPassword({ ctx: t.accountCtx(), input: { token: first, password: NEW_PASSWORD } }),
         )
       ).reason,
     ).toBe('invalid_token');
-    await resetPassword({ ctx: t.ctx(), input: { token: second, password: NEW_PASSWORD } });
+    await resetPassword({ ctx: t.accountCtx(), input: { token: second, password: NEW_PASSWORD } });
   });
 
   it('an expired link, a weak password and a malformed token change nothing (the link stays unused)', async () => {
     const owner = await t.signUpOwner('weak');
-    await requestPasswordReset({ ctx: t.ctx(), input: { email: owner.email } });
+    await requestPasswordReset({ ctx: t.accountCtx(), input: { email: owner.email } });
     const token = await tokenFromMail(owner.email, '/reset-password');
     const before = await t.counts();
 
     const weak = await failure(() =>
-      resetPassword({ ctx: t.ctx(), input: { token, password: 'short' } }),
+      resetPassword({ ctx: t.accountCtx(), input: { token, password: 'short' } }),
     );
     expect(weak).toMatchObject({ code: 'VALIDATION' });
     expect(weak.errors).toEqual([{ path: 'password', message: 'Use at least 10 characters.' }]);
     const same = await failure(() =>
-      resetPassword({ ctx: t.ctx(), input: { token, password: owner.email } }),
+      resetPassword({ ctx: t.accountCtx(), input: { token, password: owner.email } }),
     );
     expect(same.errors[0]?.message).toBe('Do not use your email address as your password.');
     for (const bad of ['nope', null, 'B'.repeat(43)]) {
       expect(
         (
           await failure(() =>
-            resetPassword({ ctx: t.ctx(), input: { token: bad, password: NEW_PASSWORD } }),
+            resetPassword({ ctx: t.accountCtx(), input: { token: bad, password: NEW_PASSWORD } }),
           )
         ).reason,
       ).toBe('invalid_token');
@@ -171,7 +169,7 @@ describe('resetPassword', () => {
     expect(
       (
         await failure(() =>
-          resetPassword({ ctx: t.ctx(), input: { token, password: NEW_PASSWORD } }),
+          resetPassword({ ctx: t.accountCtx(), input: { token, password: NEW_PASSWORD } }),
         )
       ).reason,
     ).toBe('invalid_token');
@@ -185,7 +183,10 @@ describe('resetPassword', () => {
     expect(
       (
         await failure(() =>
-          resetPassword({ ctx: t.ctx(), input: { token: verification, password: NEW_PASSWORD } }),
+          resetPassword({
+            ctx: t.accountCtx(),
+            input: { token: verification, password: NEW_PASSWORD },
+          }),
         )
       ).reason,
     ).toBe('invalid_token');

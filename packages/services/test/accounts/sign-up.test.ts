@@ -1,9 +1,9 @@
 import type { AccountsContext } from '@anythingiot/accounts';
-import { login, signUp, verifyEmail } from '@anythingiot/accounts';
+import { login, signUp } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { listTenants } from '../../src/index.js';
+import { listTenants, verifyEmail } from '../../src/index.js';
 import {
   APP_URL,
   failure,
@@ -241,7 +241,7 @@ describe('verifyEmail', () => {
   it('verifies once; the second use, an unknown or malformed token change nothing', async () => {
     const owner = await t.signUpOwner('verify');
     const token = await tokenFromMail(owner.email, '/verify-email');
-    const result = await verifyEmail({ ctx: t.ctx(), input: { token } });
+    const result = await verifyEmail({ ctx: t.accountCtx(), input: { token } });
     expect(result.userId).toBe(owner.userId);
     const user = await t.userOf(owner.session.token);
     expect(user.emailVerified).toBe(true);
@@ -249,7 +249,7 @@ describe('verifyEmail', () => {
 
     const before = await t.counts();
     for (const bad of [token, 'A'.repeat(43), 'short', null, 42]) {
-      const f = await failure(() => verifyEmail({ ctx: t.ctx(), input: { token: bad } }));
+      const f = await failure(() => verifyEmail({ ctx: t.accountCtx(), input: { token: bad } }));
       expect(f).toMatchObject({ code: 'VALIDATION', reason: 'invalid_token' });
       expect(f.errors[0]?.path).toBe('token');
     }
@@ -264,7 +264,7 @@ describe('verifyEmail', () => {
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(schema.accountTokens.userId, owner.userId));
     const before = await t.counts();
-    const f = await failure(() => verifyEmail({ ctx: t.ctx(), input: { token } }));
+    const f = await failure(() => verifyEmail({ ctx: t.accountCtx(), input: { token } }));
     expect(f.reason).toBe('invalid_token');
     expect(await t.counts()).toEqual(before);
     expect((await t.userOf(owner.session.token)).emailVerified).toBe(false);

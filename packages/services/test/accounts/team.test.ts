@@ -1,13 +1,15 @@
+import { acceptInvitationNewAccount, type Principal } from '@anythingiot/accounts';
+import { describe, expect, it } from 'vitest';
 import {
-  acceptInvitationNewAccount,
+  inviteUser,
+  listInvitations,
+  listMembers,
   PASSWORD_RESET_ANSWER,
-  type Principal,
   requestEmailVerification,
   requestPasswordReset,
+  revokeInvitation,
   verifyEmail,
-} from '@anythingiot/accounts';
-import { describe, expect, it } from 'vitest';
-import { inviteUser, listInvitations, listMembers, revokeInvitation } from '../../src/index.js';
+} from '../../src/index.js';
 import { failure, mailTo, PASSWORD, tokenFromMail, uniqueEmail, useAccounts } from './harness.js';
 
 const t = useAccounts();
@@ -138,21 +140,21 @@ describe('requestEmailVerification', () => {
     const owner = await t.signUpOwner('resend');
     const first = await tokenFromMail(owner.email, '/verify-email');
     const user = await t.userOf(owner.session.token);
-    expect(await requestEmailVerification({ ctx: t.ctx(), user })).toEqual({
+    expect(await requestEmailVerification({ ctx: t.userCtx(user) })).toEqual({
       alreadyVerified: false,
       emailSent: true,
     });
     const second = await tokenFromMail(owner.email, '/verify-email');
     expect(second).not.toBe(first);
     expect(
-      (await failure(() => verifyEmail({ ctx: t.ctx(), input: { token: first } }))).reason,
+      (await failure(() => verifyEmail({ ctx: t.accountCtx(), input: { token: first } }))).reason,
     ).toBe('invalid_token');
-    await verifyEmail({ ctx: t.ctx(), input: { token: second } });
+    await verifyEmail({ ctx: t.accountCtx(), input: { token: second } });
 
     const verified = await t.userOf(owner.session.token);
     const before = await t.counts();
     const mails = (await mailTo(owner.email)).length;
-    expect(await requestEmailVerification({ ctx: t.ctx(), user: verified })).toEqual({
+    expect(await requestEmailVerification({ ctx: t.userCtx(verified) })).toEqual({
       alreadyVerified: true,
       emailSent: false,
     });
@@ -165,7 +167,7 @@ describe('password reset under a Worker', () => {
   it('with waitUntil the answer comes first, the email after', async () => {
     const owner = await t.signUpOwner('deferred');
     const pending: Promise<unknown>[] = [];
-    const ctx = { ...t.ctx(), waitUntil: (p: Promise<unknown>) => void pending.push(p) };
+    const ctx = { ...t.accountCtx(), waitUntil: (p: Promise<unknown>) => void pending.push(p) };
     const answer = await requestPasswordReset({ ctx, input: { email: owner.email } });
     expect(answer).toEqual(PASSWORD_RESET_ANSWER);
     expect(pending).toHaveLength(1);
@@ -174,7 +176,7 @@ describe('password reset under a Worker', () => {
     // An unknown address defers nothing: there is nothing to do.
     const none: Promise<unknown>[] = [];
     await requestPasswordReset({
-      ctx: { ...t.ctx(), waitUntil: (p) => void none.push(p) },
+      ctx: { ...t.accountCtx(), waitUntil: (p) => void none.push(p) },
       input: { email: uniqueEmail('nobody') },
     });
     expect(none).toHaveLength(0);
