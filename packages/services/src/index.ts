@@ -118,6 +118,7 @@ export {
   forgetDeviceAuth,
   invalidateDeviceAuth,
 } from './ingest/credential-cache.js';
+export { ensurePartitions } from './ingest/ensure-partitions.js';
 export {
   type AuthenticatedDevice,
   authenticateDevice,
