@@ -44,8 +44,6 @@ export {
   tooManyAttempts,
 } from './throttle.js';
 export { hashToken, isTokenShape, newToken } from './tokens.js';
-export { acceptInvitation } from './use-cases/accept-invitation.js';
-export { acceptInvitationNewAccount } from './use-cases/accept-invitation-new-account.js';
 export {
   type Authentication,
   authenticate,
@@ -60,7 +58,6 @@ export {
   type SignUpResult,
   signUp,
 } from './use-cases/sign-up.js';
-export { type InvitationView, viewInvitation } from './use-cases/view-invitation.js';
 export {
   EmailSchema,
   facilityScopeRule,

@@ -101,6 +101,10 @@ export {
 export { type FacilityScope, inFacilities } from './repos/facility-scope.js';
 export { type InAppNotification, inAppNotificationRepo } from './repos/in-app-notifications.js';
 export {
+  invitationAcceptanceRepo,
+  type PendingInvitation,
+} from './repos/invitation-acceptance.js';
+export {
   type ActingMember,
   type Member,
   type MemberChangeMeta,

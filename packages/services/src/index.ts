@@ -1,3 +1,5 @@
+export { acceptInvitation } from './accounts/accept-invitation.js';
+export { acceptInvitationNewAccount } from './accounts/accept-invitation-new-account.js';
 export {
   type AccountCtx,
   type AccountPorts,
@@ -20,6 +22,7 @@ export { resetPassword } from './accounts/reset-password.js';
 export { switchTenant } from './accounts/switch-tenant.js';
 export { updateProfile } from './accounts/update-profile.js';
 export { verifyEmail } from './accounts/verify-email.js';
+export { type InvitationView, viewInvitation } from './accounts/view-invitation.js';
 export { nameActors } from './actors/name-actors.js';
 export { alertNotFound } from './alerts/alert-errors.js';
 export { acknowledge, resolve } from './alerts/change-alert.js';

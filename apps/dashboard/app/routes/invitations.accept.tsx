@@ -1,10 +1,11 @@
+import { requireUser } from '@anythingiot/accounts';
+import type { Role } from '@anythingiot/core';
 import {
   acceptInvitation,
   acceptInvitationNewAccount,
-  requireUser,
+  accountCtx,
   viewInvitation,
-} from '@anythingiot/accounts';
-import type { Role } from '@anythingiot/core';
+} from '@anythingiot/services';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { json, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
@@ -36,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const signedInAs = auth.user?.email ?? null;
   let view: Awaited<ReturnType<typeof viewInvitation>>;
   try {
-    view = await viewInvitation({ ctx: app.accounts(), input: { token } });
+    view = await viewInvitation({ ctx: accountCtx(app.accounts()), input: { token } });
   } catch (err) {
     const failure = await formFailure(err, app);
     const { problem } = await failure.json();
@@ -68,11 +69,14 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent === 'accept') {
       const user = requireUser(await app.auth());
-      const { session } = await acceptInvitation({ ctx: app.accounts(), user, input: { token } });
+      const { session } = await acceptInvitation({
+        ctx: { ...accountCtx(app.accounts()), user },
+        input: { token },
+      });
       return redirect('/', { headers: { 'set-cookie': session.cookie } });
     }
     const { session } = await acceptInvitationNewAccount({
-      ctx: app.accounts(),
+      ctx: accountCtx(app.accounts()),
       input: {
         token,
         name: String(form.get('name') ?? ''),

@@ -1,13 +1,8 @@
-import {
-  acceptInvitation,
-  acceptInvitationNewAccount,
-  authenticate,
-  login,
-} from '@anythingiot/accounts';
+import { authenticate, login } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { inviteUser } from '../../src/index.js';
+import { acceptInvitation, acceptInvitationNewAccount, inviteUser } from '../../src/index.js';
 import {
   cookieHeader,
   failure,
@@ -70,7 +65,7 @@ describe('inviteUser', () => {
       input: { email: adminEmail, role: 'admin' },
     });
     const admin = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: {
         token: await tokenFromMail(adminEmail, '/invitations/accept'),
         name: 'Adm In',
@@ -177,7 +172,7 @@ describe('accepting an invitation', () => {
     });
     const token = await tokenFromMail(email, '/invitations/accept');
     const result = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token, name: 'Val Vendor', password: PASSWORD },
     });
     const vendor = await t.principalOf(result.session.token);
@@ -205,7 +200,7 @@ describe('accepting an invitation', () => {
       (
         await failure(() =>
           acceptInvitationNewAccount({
-            ctx: t.ctx(),
+            ctx: t.accountCtx(),
             input: { token, name: 'Again', password: PASSWORD },
           }),
         )
@@ -213,7 +208,7 @@ describe('accepting an invitation', () => {
     ).toBe('invalid_token');
     const user = await t.userOf(result.session.token);
     expect(
-      (await failure(() => acceptInvitation({ ctx: t.ctx(), user, input: { token } }))).reason,
+      (await failure(() => acceptInvitation({ ctx: t.userCtx(user), input: { token } }))).reason,
     ).toBe('invalid_token');
     expect(await t.counts()).toEqual(before);
   });
@@ -225,7 +220,10 @@ describe('accepting an invitation', () => {
     const token = await tokenFromMail(email, '/invitations/accept');
     const before = await t.counts();
     const fields = await failure(() =>
-      acceptInvitationNewAccount({ ctx: t.ctx(), input: { token, name: ' ', password: email } }),
+      acceptInvitationNewAccount({
+        ctx: t.accountCtx(),
+        input: { token, name: ' ', password: email },
+      }),
     );
     expect(fields.code).toBe('VALIDATION');
     expect(fields.errors.map((e) => e.path).sort()).toEqual(['name', 'password']);
@@ -241,7 +239,7 @@ describe('accepting an invitation', () => {
     const mid = await t.counts();
     const conflict = await failure(() =>
       acceptInvitationNewAccount({
-        ctx: t.ctx(),
+        ctx: t.accountCtx(),
         input: { token: existingToken, name: 'Dup', password: PASSWORD },
       }),
     );
@@ -255,7 +253,7 @@ describe('accepting an invitation', () => {
       (
         await failure(() =>
           acceptInvitationNewAccount({
-            ctx: t.ctx(),
+            ctx: t.accountCtx(),
             input: { token, name: 'Late', password: PASSWORD },
           }),
         )
@@ -274,7 +272,7 @@ describe('accepting an invitation', () => {
       (
         await failure(() =>
           acceptInvitationNewAccount({
-            ctx: t.ctx(),
+            ctx: t.accountCtx(),
             input: { token: current, name: 'Late', password: PASSWORD },
           }),
         )
@@ -292,7 +290,7 @@ describe('accepting an invitation', () => {
     });
     const token = await tokenFromMail(b.email, '/invitations/accept');
     const user = await t.userOf(b.session.token);
-    const result = await acceptInvitation({ ctx: t.ctx(), user, input: { token } });
+    const result = await acceptInvitation({ ctx: t.userCtx(user), input: { token } });
     expect(result.tenantId).toBe(a.owner.tenantId);
     const now = await t.principalOf(result.session.token);
     expect(now).toMatchObject({ userId: b.userId, tenantId: a.owner.tenantId, role: 'manager' });
@@ -320,13 +318,13 @@ describe('accepting an invitation', () => {
     const intruder = await t.signUpOwner('intruderB');
     const user = await t.userOf(intruder.session.token);
     const before = await t.counts();
-    const f = await failure(() => acceptInvitation({ ctx: t.ctx(), user, input: { token } }));
+    const f = await failure(() => acceptInvitation({ ctx: t.userCtx(user), input: { token } }));
     expect(f).toMatchObject({ code: 'FORBIDDEN', reason: 'invitation_for_another_email' });
     expect(f.message).not.toContain(intended);
     expect(await t.counts()).toEqual(before);
     // The rightful person can still accept it.
     const ok = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token, name: 'Right Person', password: PASSWORD },
     });
     expect((await t.principalOf(ok.session.token)).role).toBe('admin');
@@ -340,7 +338,7 @@ describe('accepting an invitation', () => {
       input: { email, role: 'operator', facilityIds: [facility] },
     });
     const first = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: {
         token: await tokenFromMail(email, '/invitations/accept'),
         name: 'Ret Urner',
@@ -355,7 +353,7 @@ describe('accepting an invitation', () => {
     const token = await tokenFromMail(email, '/invitations/accept');
     const session = await login({ ctx: t.ctx(), input: { email, password: PASSWORD } });
     const user = await t.userOf(session.session.token);
-    const again = await acceptInvitation({ ctx: t.ctx(), user, input: { token } });
+    const again = await acceptInvitation({ ctx: t.userCtx(user), input: { token } });
     expect(again.membershipId).toBe(first.membershipId);
     expect(await t.principalOf(again.session.token)).toMatchObject({
       tenantId: owner.tenantId,

@@ -1,14 +1,10 @@
-import {
-  acceptInvitation,
-  acceptInvitationNewAccount,
-  authenticate,
-  login,
-  type Principal,
-} from '@anythingiot/accounts';
+import { authenticate, login, type Principal } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptInvitation,
+  acceptInvitationNewAccount,
   changeRole,
   deactivateMembership,
   inviteUser,
@@ -40,7 +36,7 @@ async function company(label: string) {
     await inviteUser({ ctx: t.memberCtx(by), input: { email, role, facilityIds } });
     const token = await tokenFromMail(email, '/invitations/accept');
     const joined = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token, name: `${role} person`, password: PASSWORD },
     });
     return {
@@ -312,8 +308,7 @@ describe('tenants of a user', () => {
     });
     const token = await tokenFromMail(b.email, '/invitations/accept');
     const joined = await acceptInvitation({
-      ctx: t.ctx(),
-      user: await t.userOf(b.session.token),
+      ctx: t.userCtx(await t.userOf(b.session.token)),
       input: { token },
     });
     const user = await t.userOf(joined.session.token);

@@ -1,8 +1,14 @@
-import { acceptInvitationNewAccount, viewInvitation } from '@anythingiot/accounts';
 import { schema } from '@anythingiot/db';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getProfile, inviteUser, revokeInvitation, updateProfile } from '../../src/index.js';
+import {
+  acceptInvitationNewAccount,
+  getProfile,
+  inviteUser,
+  revokeInvitation,
+  updateProfile,
+  viewInvitation,
+} from '../../src/index.js';
 import { failure, PASSWORD, tokenFromMail, uniqueEmail, useAccounts } from './harness.js';
 
 const t = useAccounts();
@@ -15,7 +21,7 @@ describe('viewInvitation', () => {
     await inviteUser({ ctx: t.memberCtx(principal), input: { email, role: 'auditor' } });
     const token = await tokenFromMail(email, '/invitations/accept');
     const before = await t.counts();
-    const view = await viewInvitation({ ctx: t.ctx(), input: { token } });
+    const view = await viewInvitation({ ctx: t.accountCtx(), input: { token } });
     expect(view).toMatchObject({
       email,
       tenantName: 'Company viewer',
@@ -27,7 +33,7 @@ describe('viewInvitation', () => {
 
     // Still acceptable after being viewed.
     await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token, name: 'Aud Itor', password: PASSWORD },
     });
 
@@ -38,7 +44,7 @@ describe('viewInvitation', () => {
       input: { email, role: 'manager' },
     });
     const second = await tokenFromMail(email, '/invitations/accept');
-    expect(await viewInvitation({ ctx: t.ctx(), input: { token: second } })).toMatchObject({
+    expect(await viewInvitation({ ctx: t.accountCtx(), input: { token: second } })).toMatchObject({
       tenantName: 'Company viewer-b',
       role: 'manager',
       accountExists: true,
@@ -52,7 +58,7 @@ describe('viewInvitation', () => {
     await inviteUser({ ctx: t.memberCtx(principal), input: { email: used, role: 'manager' } });
     const usedToken = await tokenFromMail(used, '/invitations/accept');
     await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token: usedToken, name: 'Used', password: PASSWORD },
     });
     const revoked = uniqueEmail('revoked');
@@ -63,7 +69,7 @@ describe('viewInvitation', () => {
     const revokedToken = await tokenFromMail(revoked, '/invitations/accept');
     await revokeInvitation({ ctx: t.memberCtx(principal), input: { invitationId } });
     for (const token of [usedToken, revokedToken, 'A'.repeat(43), 'short', undefined]) {
-      const f = await failure(() => viewInvitation({ ctx: t.ctx(), input: { token } }));
+      const f = await failure(() => viewInvitation({ ctx: t.accountCtx(), input: { token } }));
       expect(f).toMatchObject({ code: 'VALIDATION', reason: 'invalid_token' });
       expect(f.errors).toEqual([
         { path: 'token', message: 'This invitation link is invalid or has expired.' },

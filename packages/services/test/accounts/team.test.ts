@@ -1,6 +1,7 @@
-import { acceptInvitationNewAccount, type Principal } from '@anythingiot/accounts';
+import type { Principal } from '@anythingiot/accounts';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptInvitationNewAccount,
   inviteUser,
   listInvitations,
   listMembers,
@@ -23,7 +24,7 @@ async function company(label: string) {
     await inviteUser({ ctx: t.memberCtx(principal), input: { email, role, facilityIds } });
     const token = await tokenFromMail(email, '/invitations/accept');
     const joined = await acceptInvitationNewAccount({
-      ctx: t.ctx(),
+      ctx: t.accountCtx(),
       input: { token, name: `${role} person`, password: PASSWORD },
     });
     return { ...joined, email, principal: await t.principalOf(joined.session.token) };
@@ -119,7 +120,7 @@ describe('members and invitations lists', () => {
     ).toEqual([ownerInvite.invitationId]);
     const dead = await failure(() =>
       acceptInvitationNewAccount({
-        ctx: t.ctx(),
+        ctx: t.accountCtx(),
         input: { token, name: 'Too Late', password: PASSWORD },
       }),
     );

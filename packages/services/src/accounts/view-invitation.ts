@@ -1,9 +1,7 @@
 import type { Role } from '@anythingiot/core';
-import { schema } from '@anythingiot/db';
-import { eq } from 'drizzle-orm';
-import type { AccountsContext } from '../deps.js';
-import { pendingInvitation } from '../invitations.js';
-import { findUserByEmail } from '../store.js';
+import { findUserByEmail } from '@anythingiot/db';
+import type { AccountCtx } from './account-ctx.js';
+import { pendingInvitation } from './invitation-link.js';
 
 export type InvitationView = {
   email: string;
@@ -24,20 +22,15 @@ export async function viewInvitation({
   ctx,
   input,
 }: {
-  ctx: AccountsContext;
+  ctx: AccountCtx;
   input: { token: unknown };
 }): Promise<InvitationView> {
-  const { db, now } = ctx.deps;
-  const inv = await pendingInvitation(db, input.token, now());
-  const [tenant] = await db
-    .select({ name: schema.tenants.name })
-    .from(schema.tenants)
-    .where(eq(schema.tenants.id, inv.tenantId));
+  const inv = await pendingInvitation(ctx, input.token);
   return {
     email: inv.email,
-    tenantName: tenant?.name ?? '',
+    tenantName: inv.tenantName,
     role: inv.role,
     expiresAt: inv.expiresAt,
-    accountExists: (await findUserByEmail(db, inv.email)) !== null,
+    accountExists: (await findUserByEmail(ctx.db, inv.email)) !== null,
   };
 }

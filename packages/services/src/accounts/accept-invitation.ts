@@ -1,7 +1,8 @@
+import { invalidLink, type StartedSession } from '@anythingiot/accounts';
 import { DomainError } from '@anythingiot/core';
-import type { AccountsContext } from '../deps.js';
-import { joinTenant, pendingInvitation } from '../invitations.js';
-import type { SessionUser, StartedSession } from '../sessions.js';
+import { invitationAcceptanceRepo } from '@anythingiot/db';
+import type { UserCtx } from './account-ctx.js';
+import { pendingInvitation } from './invitation-link.js';
 
 /**
  * Accepts an invitation with the signed-in account, which must have the invited address
@@ -10,15 +11,13 @@ import type { SessionUser, StartedSession } from '../sessions.js';
  */
 export async function acceptInvitation({
   ctx,
-  user,
   input,
 }: {
-  ctx: AccountsContext;
-  user: SessionUser;
+  ctx: UserCtx;
   input: { token: unknown };
 }): Promise<{ tenantId: string; membershipId: string; session: StartedSession }> {
-  const { db, sessions, now } = ctx.deps;
-  const inv = await pendingInvitation(db, input.token, now());
+  const { user } = ctx;
+  const inv = await pendingInvitation(ctx, input.token);
   if (inv.email.toLowerCase() !== user.email.toLowerCase()) {
     throw new DomainError(
       'FORBIDDEN',
@@ -26,7 +25,11 @@ export async function acceptInvitation({
       { reason: 'invitation_for_another_email' },
     );
   }
-  const { membershipId } = await db.transaction((tx) => joinTenant(tx, ctx, inv, user.userId));
-  const session = await sessions.rotate(user.sessionId, user.userId, inv.tenantId);
-  return { tenantId: inv.tenantId, membershipId, session };
+  const joined = await invitationAcceptanceRepo(ctx.db).join(inv, user.userId, {
+    requestId: ctx.requestId,
+    at: ctx.ports.now(),
+  });
+  if (!joined) throw invalidLink('invitation');
+  const session = await ctx.ports.sessions.rotate(user.sessionId, user.userId, inv.tenantId);
+  return { tenantId: inv.tenantId, membershipId: joined.membershipId, session };
 }
