@@ -81,6 +81,7 @@ export function depsFromEnv(env: WorkerEnv, extras: RuntimeExtras = {}): AppDeps
       return keyring;
     },
     apiKeyRatePerMinute: env.API_KEY_RATE_LIMIT_PER_MINUTE,
+    tenantRatePerMinute: env.TENANT_API_RATE_LIMIT_PER_MINUTE,
     alerts: { offlineFactor: env.OFFLINE_AFTER_INTERVALS },
     ingest: {
       timestampWindowMs: env.INGEST_TIMESTAMP_WINDOW_SECONDS * 1_000,

@@ -51,6 +51,8 @@ export type AppDeps = {
   ingest: { timestampWindowMs: number; ratePerMinute: number };
   /** Requests per minute one tenant API key may make (fixed window in Redis). */
   apiKeyRatePerMinute: number;
+  /** Requests per minute all API keys of one tenant may make together (fixed window in Redis). */
+  tenantRatePerMinute: number;
   /**
    * A device is offline after expectedInterval × offlineFactor without data; the same span
    * around an alert's due instant marks an alert raised on missing data ("data gap").

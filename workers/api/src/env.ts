@@ -64,6 +64,8 @@ export const WorkerEnvSchema = DbEnvSchema.extend({
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Requests per minute one tenant API key may make. */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Requests per minute all API keys of one tenant may make together (minted keys share it). */
+  TENANT_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   /** Offline after this many expected reporting intervals without data (also the data-gap span). */
   OFFLINE_AFTER_INTERVALS: z.coerce.number().min(1).max(100).default(3),
 });

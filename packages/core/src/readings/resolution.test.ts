@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bucketCount,
   MAX_QUERY_RANGE_MS,
   MAX_RAW_RANGE_MS,
+  MAX_SERIES_POINTS,
   planReadingsQuery,
   ROLLUP_RESOLUTIONS,
   TARGET_POINTS,
@@ -54,6 +56,53 @@ describe('planReadingsQuery', () => {
         code: 'VALIDATION',
         details: expect.objectContaining({ errors: [expect.objectContaining({ path: field })] }),
       }),
+    );
+  });
+});
+
+describe('the points cap of an explicit resolution', () => {
+  const DAY = 24 * HOUR;
+
+  it('refuses 1m over 400 days (576,000 buckets), naming the maximum and how to narrow', () => {
+    let caught: unknown;
+    try {
+      planReadingsQuery({ from: t0, to: t0 + 400 * DAY, resolution: '1m' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({
+      code: 'VALIDATION',
+      details: { reason: 'too_many_points', errors: [{ path: 'resolution' }] },
+    });
+    const message = (caught as Error).message;
+    expect(message).toContain(MAX_SERIES_POINTS.toLocaleString('en'));
+    expect(message).toContain('576,000');
+    expect(message).toMatch(/7 days or less at 1m/);
+  });
+
+  it('serves exactly the maximum and refuses one bucket more', () => {
+    const width = ROLLUP_RESOLUTIONS['1m'] * 1_000;
+    const atMax = t0 + MAX_SERIES_POINTS * width;
+    expect(planReadingsQuery({ from: t0, to: atMax, resolution: '1m' }).resolution).toBe('1m');
+    expect(() => planReadingsQuery({ from: t0, to: atMax + 1, resolution: '1m' })).toThrow(
+      /points per answer/,
+    );
+  });
+
+  it('never lets an explicit resolution through with more buckets than the cap', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: MAX_QUERY_RANGE_MS }),
+        fc.constantFrom('1m', '5m', '1h', '1d' as const),
+        (range, resolution) => {
+          try {
+            planReadingsQuery({ from: t0 + 17, to: t0 + 17 + range, resolution });
+          } catch {
+            return bucketCount(t0 + 17, t0 + 17 + range, resolution) > MAX_SERIES_POINTS;
+          }
+          return bucketCount(t0 + 17, t0 + 17 + range, resolution) <= MAX_SERIES_POINTS;
+        },
+      ),
     );
   });
 });

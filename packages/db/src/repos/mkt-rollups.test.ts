@@ -72,7 +72,16 @@ describe('time-weighted MKT in the rollups', () => {
       tdb.handle.db,
       { ...target, metric: 'temperature', from: new Date(T0), to: new Date(T0 + 86_400_000) },
       '1h',
+      24,
     );
+    // The LIMIT is a real bound on the statement (the second guard behind core's points cap).
+    const first = await bucketSeries(
+      tdb.handle.db,
+      { ...target, metric: 'temperature', from: new Date(T0), to: new Date(T0 + 86_400_000) },
+      '1h',
+      1,
+    );
+    expect(first).toEqual(points.slice(0, 1));
     const mkt = mktFromParts(points.reduce((a, p) => combineMktParts(a, p.mkt), EMPTY_MKT_PARTS));
     const want = timeWeightedMkt(
       rows.map((r) => ({ ts: r.ts, celsius: r.value })),

@@ -78,12 +78,15 @@ export async function rawSeries(db: Database, q: Range, limit: number): Promise<
 
 /**
  * Buckets of one metric in [from, to), folded from the 1-minute rollups (count, min, max, sum
- * and the Arrhenius sum MKT needs all add up exactly). Buckets are aligned to UTC.
+ * and the Arrhenius sum MKT needs all add up exactly), oldest first, at most `limit`: the
+ * caller has already capped the range (core's MAX_SERIES_POINTS); the LIMIT is the second guard.
+ * Buckets are aligned to UTC.
  */
 export async function bucketSeries(
   db: Database,
   q: Range,
   resolution: RollupResolution,
+  limit: number,
 ): Promise<BucketPoint[]> {
   const { rows } = await db.$client.query<FoldedRow & { ts: Date }>(
     `select ts, ${FOLD_COLUMNS}
@@ -92,8 +95,8 @@ export async function bucketSeries(
                                                                  timestamptz 'epoch')) as top
            from rollups_1m
            where tenant_id = $1 and device_id = $2 and metric = $3 and bucket >= $4 and bucket < $5) b
-     group by ts order by ts`,
-    [q.tenantId, q.deviceId, q.metric, q.from, q.to, ROLLUP_RESOLUTIONS[resolution]],
+     group by ts order by ts limit $7`,
+    [q.tenantId, q.deviceId, q.metric, q.from, q.to, ROLLUP_RESOLUTIONS[resolution], limit],
   );
   return rows.map((r) => foldedPoint(r.ts, r));
 }
@@ -103,13 +106,14 @@ export type DeviceBucketPoint = BucketPoint & { deviceId: string };
 
 /**
  * `bucketSeries` for many devices of one facility in one statement (a facility page's
- * sparklines), oldest first per device. The facility, the caller's facility scope and the
+ * sparklines), oldest first per device, at most `limit` rows in all. The facility, the caller's facility scope and the
  * tenant are all in the WHERE: a device elsewhere, or out of reach, contributes nothing.
  */
 export async function bucketSeriesOfFacility(
   db: Database,
   q: Omit<Range, 'deviceId'> & { facilityId: string; deviceIds: readonly string[] },
   resolution: RollupResolution,
+  limit: number,
   scope: FacilityScope = {},
 ): Promise<DeviceBucketPoint[]> {
   if (q.deviceIds.length === 0) return [];
@@ -128,7 +132,7 @@ export async function bucketSeriesOfFacility(
                 ${visible ? sql`and ${visible}` : sql``}
                 and r.device_id in ${[...q.deviceIds]} and r.metric = ${q.metric}
                 and r.bucket >= ${q.from} and r.bucket < ${q.to}) b
-        group by device_id, ts order by device_id, ts`,
+        group by device_id, ts order by device_id, ts limit ${limit}`,
   );
   return rows.map((r) => ({ deviceId: r.device_id, ...foldedPoint(new Date(r.ts), r) }));
 }

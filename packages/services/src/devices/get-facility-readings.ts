@@ -1,6 +1,7 @@
 import {
   DomainError,
   isId,
+  MAX_SERIES_POINTS,
   planReadingsQuery,
   type RollupResolution,
   type SeriesSummary,
@@ -90,6 +91,8 @@ export async function getFacilityReadings({
       ...range,
     },
     input.resolution,
+    // The range is capped per device by planReadingsQuery; this bounds the statement as well.
+    deviceIds.length * MAX_SERIES_POINTS,
     ctx,
   );
   const byDevice = new Map<string, DeviceBucketPoint[]>();

@@ -4,6 +4,7 @@ import {
   canonicalMetric,
   DomainError,
   isId,
+  MAX_SERIES_POINTS,
   mktFromParts,
   planReadingsQuery,
   type Resolution,
@@ -41,7 +42,10 @@ export type ReadingSeries = {
   from: Date;
   to: Date;
   points: SeriesPoint[];
-  /** Raw series cut at MAX_RAW_POINTS: ask for a shorter range or a coarser resolution. */
+  /**
+   * Series cut at MAX_RAW_POINTS (raw) or MAX_SERIES_POINTS (buckets; planning refuses such a
+   * range first): ask for a shorter range or a coarser resolution.
+   */
   truncated: boolean;
   summary: SeriesSummary | null;
 };
@@ -95,13 +99,21 @@ export async function getReadings({
   }
 
   const { from, to: end } = wholeBuckets(plan.from, plan.to, plan.resolution);
-  const buckets = await bucketSeries(ctx.db, { ...range, from, to: end }, plan.resolution);
+  // planReadingsQuery already refused more than MAX_SERIES_POINTS buckets; the LIMIT is the
+  // second guard should that ever change.
+  const rows = await bucketSeries(
+    ctx.db,
+    { ...range, from, to: end },
+    plan.resolution,
+    MAX_SERIES_POINTS + 1,
+  );
+  const buckets = rows.slice(0, MAX_SERIES_POINTS);
   return {
     ...base,
     from,
     to: end,
     points: buckets.map((b) => bucketPoint(input.metric, b)),
-    truncated: false,
+    truncated: rows.length > MAX_SERIES_POINTS,
     summary: summarise(input.metric, buckets),
   };
 }

@@ -2,7 +2,7 @@ import { type ApiKeyScope, DomainError, hashApiKey, looksLikeApiKey } from '@any
 import { findApiKeyAuth } from '@anythingiot/db';
 import type { TenantCtx } from '@anythingiot/services';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../deps.js';
+import type { AppDeps, AppEnv } from '../deps.js';
 import { fixedWindowExceeded } from '../lib/rate-limit.js';
 import { servicePorts } from '../service-ports.js';
 
@@ -16,7 +16,8 @@ const unauthenticated = (reason: string, message: string) =>
  *
  * Answers: no or malformed credential → 401 `missing_credential`; unknown, revoked or expired
  * key → 401 `invalid_credential` (one answer, so nothing about other keys leaks); a valid key
- * without the scope → 403 `missing_scope`; over the rate → 429 with Retry-After.
+ * without the scope → 403 `missing_scope`; over the key's or the tenant's rate → 429 with
+ * Retry-After.
  */
 export function authorize(scope: ApiKeyScope) {
   return createMiddleware<AppEnv & { Variables: { ctx: TenantCtx } }>(async (c, next) => {
@@ -37,17 +38,7 @@ export function authorize(scope: ApiKeyScope) {
         reason: 'missing_scope',
       });
     }
-    const retryAfterSeconds = await fixedWindowExceeded(
-      c.var.deps,
-      `rate:api-key:${key.id}`,
-      c.var.deps.apiKeyRatePerMinute,
-    );
-    if (retryAfterSeconds !== undefined) {
-      throw new DomainError('RATE_LIMITED', 'Too many requests with this API key.', {
-        reason: 'rate_limited',
-        retryAfterSeconds,
-      });
-    }
+    await enforceRateLimits(c.var.deps, key);
     c.set('ctx', {
       tenantId: key.tenantId,
       actor: { type: 'apiKey', id: key.id },
@@ -60,4 +51,36 @@ export function authorize(scope: ApiKeyScope) {
     });
     await next();
   });
+}
+
+/**
+ * Two fixed windows: one per key, and one for the whole tenant — a key with `api_keys:write`
+ * can mint many keys, each with its own allowance, so the key's window alone would multiply.
+ * The tenant's is counted only for requests the key's window let through, so one key hammering
+ * past its own limit does not use up its siblings' share.
+ */
+async function enforceRateLimits(deps: AppDeps, key: { id: string; tenantId: string }) {
+  const perKey = await fixedWindowExceeded(
+    deps,
+    `rate:api-key:${key.id}`,
+    deps.apiKeyRatePerMinute,
+  );
+  if (perKey !== undefined) {
+    throw new DomainError('RATE_LIMITED', 'Too many requests with this API key.', {
+      reason: 'rate_limited',
+      retryAfterSeconds: perKey,
+    });
+  }
+  const perTenant = await fixedWindowExceeded(
+    deps,
+    `rate:tenant:${key.tenantId}`,
+    deps.tenantRatePerMinute,
+  );
+  if (perTenant !== undefined) {
+    throw new DomainError(
+      'RATE_LIMITED',
+      "Too many requests with this tenant's API keys together; wait for Retry-After.",
+      { reason: 'tenant_rate_limited', retryAfterSeconds: perTenant },
+    );
+  }
 }

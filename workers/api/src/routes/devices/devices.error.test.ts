@@ -132,6 +132,38 @@ describe('devices API refusals', () => {
     expect(await limited.json()).toMatchObject({ code: 'rate_limited' });
   });
 
+  it('answers 429 once all keys of a tenant together pass the tenant rate, however many it mints', async () => {
+    const { app } = appForEnv({
+      ...t.db.env,
+      API_KEY_RATE_LIMIT_PER_MINUTE: '3',
+      TENANT_API_RATE_LIMIT_PER_MINUTE: '5',
+    });
+    const own = await seedTenant(t.db, 'Key minter');
+    const minted: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(app, own.key, 'POST', '/v1/api-keys', {
+        name: `minted ${i}`,
+        scopes: ['devices:read'],
+      });
+      expect(res.status).toBe(201);
+      minted.push((await res.json()).key);
+    }
+    // The minting key has used 3 of the tenant's 5; three fresh keys get 2 more between them.
+    const statuses: number[] = [];
+    for (const key of minted) {
+      for (let i = 0; i < 2; i++)
+        statuses.push((await call(app, key, 'GET', '/v1/devices')).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.slice(2)).toEqual([429, 429, 429, 429]);
+    const limited = await call(app, minted[2]!, 'GET', '/v1/devices');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ code: 'tenant_rate_limited' });
+    // Another tenant's allowance is its own.
+    const other = await seedTenant(t.db, 'Quiet neighbour');
+    expect((await call(app, other.key, 'GET', '/v1/devices')).status).toBe(200);
+  });
+
   it('keeps working without the rate limit when Redis is down', async () => {
     const { app, logs } = appForEnv({
       ...t.db.env,

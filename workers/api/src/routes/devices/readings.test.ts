@@ -127,6 +127,22 @@ describe('GET /v1/devices/:id/readings', () => {
     expect(day.points).toHaveLength(24 * 60);
   });
 
+  it('answers 422 naming the maximum to 1m over 400 days (576,000 buckets), and serves auto', async () => {
+    const from = iso(end - 400 * 24 * 60 * MINUTE);
+    const res = await get(`from=${from}&to=${iso(end)}&resolution=1m`);
+    expect(res.status).toBe(422);
+    const problem = await res.json();
+    expect(problem).toMatchObject({
+      code: 'too_many_points',
+      errors: [{ path: 'resolution' }],
+    });
+    expect(problem.detail).toContain('At most 10,080 points per answer');
+    expect(problem.detail).toContain('Narrow the range to 7 days or less at 1m');
+    const auto = await get(`from=${from}&to=${iso(end)}`);
+    expect(auto.status).toBe(200);
+    expect((await auto.json()).resolution).toBe('1d');
+  });
+
   it('serves other metrics with their unit, and nothing for a range without data', async () => {
     const humidity = await (
       await get(`metric=humidity&from=${iso(end - 3_600_000)}&to=${iso(end)}`)

@@ -51,7 +51,7 @@ const route = createRoute({
   tags: ['readings'],
   summary: 'A metric of a device over time, raw or bucketed, with min/max/mean and MKT',
   description:
-    '`resolution=auto` (default) serves raw readings up to 6 h and otherwise the finest of 1m/5m/1h/1d buckets that keeps the series under 1,500 points. Buckets are whole and UTC-aligned; event time, not arrival time.',
+    '`resolution=auto` (default) serves raw readings up to 6 h and otherwise the finest of 1m/5m/1h/1d buckets that keeps the series under 1,500 points. Buckets are whole and UTC-aligned; event time, not arrival time. An explicit resolution answers at most 10,080 buckets (a week of 1m); beyond that, 422 `too_many_points` — narrow from/to or pick a coarser resolution.',
   middleware: [authorize('readings:read')] as const,
   security: API_KEY_SECURITY,
   request: {
