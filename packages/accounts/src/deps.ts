@@ -48,6 +48,15 @@ export const AccountsEnvSchema = z.object({
   RESEND_BASE_URL: z.url().optional(),
   UPSTASH_REDIS_REST_URL: z.url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  /**
+   * Sign-ups per client IP per hour (default 10). Configuration, not a dev branch: a stack whose
+   * browser tests all sign up from 127.0.0.1 raises it.
+   */
+  SIGNUP_LIMIT_PER_HOUR: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'a whole number of sign-ups per hour, at least 1')
+    .transform(Number)
+    .optional(),
 });
 export type AccountsEnv = z.infer<typeof AccountsEnvSchema>;
 
@@ -69,7 +78,10 @@ export function accountsDeps(
     sessions: sessionAuth(db, env.APP_URL),
     passwords: scryptHasher(),
     throttle: DEFAULT_LOGIN_THROTTLE,
-    signUpThrottle: DEFAULT_SIGNUP_THROTTLE,
+    signUpThrottle:
+      env.SIGNUP_LIMIT_PER_HOUR === undefined
+        ? DEFAULT_SIGNUP_THROTTLE
+        : { ...DEFAULT_SIGNUP_THROTTLE, limit: env.SIGNUP_LIMIT_PER_HOUR },
     now: () => new Date(),
     warn: (message, data) => console.warn(JSON.stringify({ level: 'warn', message, ...data })),
     ...overrides,

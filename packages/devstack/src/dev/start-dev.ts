@@ -37,6 +37,8 @@ export type DevOptions = {
   schedules: boolean;
   /** Rebuild the dashboard when its sources change (wrangler dev then reloads it). */
   watch: boolean;
+  /** Variables added to the env both Workers run with (e.g. the browser tests' limits). */
+  env?: Record<string, string>;
   log?: (line: string) => void;
   /** wrangler dev's output, line by line, per Worker. */
   onWorkerOutput?: (worker: 'api' | 'dashboard', line: string) => void;
@@ -105,7 +107,7 @@ export async function startDev(options: DevOptions): Promise<RunningDev> {
     await migrateDatabase(stack.postgres.url(stack.database));
     // The dashboard's own origin: notification links point there, and its CSRF check and the
     // cookie's Secure flag depend on it.
-    const env = { ...stack.env, APP_URL: appUrl, API_PUBLIC_URL: apiUrl };
+    const env = { ...stack.env, ...options.env, APP_URL: appUrl, API_PUBLIC_URL: apiUrl };
     const worker = (name: 'api' | 'dashboard') => ({
       port: ports[name],
       name: `${name} Worker (wrangler dev)`,
