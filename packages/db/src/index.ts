@@ -19,6 +19,7 @@ export {
   type Alert,
   type AlertEvent,
   type AlertFilter,
+  type AlertView,
   addAlertEvent,
   alertRepo,
   applyTransition,

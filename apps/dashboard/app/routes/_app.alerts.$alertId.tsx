@@ -1,4 +1,11 @@
-import { ACK_REASON_CODES, type Action, type Actor, can, isDomainError } from '@anythingiot/core';
+import {
+  ACK_REASON_CODES,
+  type Action,
+  type Actor,
+  can,
+  describeDuration,
+  isDomainError,
+} from '@anythingiot/core';
 import {
   acknowledge,
   getAlert,
@@ -98,6 +105,7 @@ export async function loader(args: LoaderFunctionArgs) {
       raisedAt: iso(alert.raisedAt),
       retrospective: alert.retrospective,
       dataGap: alert.dataGap,
+      longestGapMs: alert.longestGapMs,
       acknowledgedAt: iso(alert.acknowledgedAt),
       acknowledgedBy: alert.acknowledgedBy
         ? actorLabel(alert.acknowledgedBy as Actor, names)
@@ -238,6 +246,13 @@ export default function AlertDetail() {
             <Fact label="Condition ended">{alert.endedAt ? at(alert.endedAt) : 'Ongoing'}</Fact>
             <Fact label="Rule duration reached">{at(alert.alertAt)}</Fact>
             <Fact label="Raised">{at(alert.raisedAt)}</Fact>
+            {alert.longestGapMs ? (
+              <Fact label="Longest stretch without data">
+                <span data-testid="longest-gap">
+                  {describeDuration(Math.round(alert.longestGapMs / 1_000)) || '< 1 s'}
+                </span>
+              </Fact>
+            ) : null}
             {alert.acknowledgedAt ? (
               <Fact label="Acknowledged">
                 {at(alert.acknowledgedAt)} by {alert.acknowledgedBy}

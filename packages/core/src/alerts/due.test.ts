@@ -18,6 +18,7 @@ const open = (lastTs: number, patch: Partial<Excursion> = {}): Excursion => ({
   peak: 9,
   alertAt: null,
   dataGap: false,
+  longestGapMs: 0,
   ...patch,
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   advanceExcursions,
@@ -81,6 +82,7 @@ describe('findExcursions', () => {
         peak: 9,
         alertAt: at(16),
         dataGap: false,
+        longestGapMs: MIN,
       },
     ]);
   });
@@ -141,6 +143,7 @@ describe('findExcursions', () => {
         peak: 8.4,
         alertAt: null,
         dataGap: false,
+        longestGapMs: MIN,
       },
     ]);
   });
@@ -380,5 +383,40 @@ describe('the issue’s scenario through the storage loop', () => {
     expect(store.alerts).toEqual([
       expect.objectContaining({ via: 'reconcile', retrospective: true }),
     ]);
+  });
+});
+
+describe('the longest unobserved stretch (#22)', () => {
+  it('readings at 0 and 5 min, clearing 6 h later: dataGap false, longest gap 5 h 55 min', () => {
+    // A 5-minute device (gap limit 15 min) under a 5-minute rule.
+    const rule = { ...fridge, durationSeconds: 300 };
+    const points = series([
+      [0, 9],
+      [5, 9],
+      [360, 5],
+    ]);
+    expect(findExcursions(rule, points, TZ, { maxGapMs: 15 * MIN })).toMatchObject([
+      { start: at(0), end: at(360), dataGap: false, longestGapMs: 355 * MIN },
+    ]);
+  });
+
+  it('property: the longest gap is the widest step between the readings from start to end', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({ m: fc.integer({ min: 0, max: 600 }), v: fc.constantFrom(1, 5, 7.8, 9) }),
+          { selector: (p) => p.m, maxLength: 60 },
+        ),
+        (raw) => {
+          const points = series(raw.map((p): [number, number] => [p.m, p.v]));
+          const sorted = [...points].sort((a, b) => a.ts - b.ts);
+          for (const e of findExcursions(fridge, points, TZ, opts)) {
+            const inside = sorted.filter((p) => p.ts >= e.start && p.ts <= (e.end ?? e.lastTs));
+            const steps = inside.slice(1).map((p, i) => p.ts - inside[i]!.ts);
+            expect(e.longestGapMs).toBe(Math.max(0, ...steps));
+          }
+        },
+      ),
+    );
   });
 });

@@ -25,6 +25,10 @@ export type ExcursionRule = Pick<
  *   excursion that lasts exactly the duration qualifies); `start` when the duration is 0; null
  *   for a transient excursion (kept: reports need them) or one still too young.
  * - `dataGap`: see {@link hasDataGap}; only ever true when alertAt is set.
+ * - `longestGapMs`: the longest stretch between consecutive readings from `start` to the
+ *   clearing reading (or the last one while open). `dataGap` judges only around the alert
+ *   instant; readings at 0 and 5 min then a clearing one 6 h later make a 6-hour excursion with
+ *   dataGap false and longestGapMs 5 h 55 min, which is what an auditor needs to see.
  */
 export type Excursion = {
   start: number;
@@ -34,6 +38,7 @@ export type Excursion = {
   peak: number;
   alertAt: number | null;
   dataGap: boolean;
+  longestGapMs: number;
 };
 
 /** Just the Excursion fields of a richer object (a stored row with id and alert). */
@@ -46,6 +51,7 @@ export function toExcursion(e: Excursion): Excursion {
     peak: e.peak,
     alertAt: e.alertAt,
     dataGap: e.dataGap,
+    longestGapMs: e.longestGapMs,
   };
 }
 
@@ -174,10 +180,13 @@ function run(
         peak: p.value,
         alertAt: rule.durationSeconds === 0 ? p.ts : null,
         dataGap: false,
+        longestGapMs: 0,
       };
       changed.push(open);
       continue;
     }
+    // Every reading after the start, the clearing one included, ends an unobserved stretch.
+    open.longestGapMs = Math.max(open.longestGapMs, p.ts - open.lastTs);
     const due = alertDueAt(open, rule);
     if (open.lastTs < due && p.ts >= due) {
       // Crossing the alert instant: this reading is `next` of the data-gap definition. It also

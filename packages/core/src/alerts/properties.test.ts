@@ -428,6 +428,7 @@ describe('scoreAgainstOracle', () => {
     peak: 9,
     alertAt,
     dataGap: false,
+    longestGapMs: 0,
   });
 
   it('counts missed, duplicated, wrong boundaries and extra alerts', () => {

@@ -15,6 +15,7 @@ const exc = (start: number, end: number | null, patch: Partial<Excursion> = {}):
   peak: 9,
   alertAt: null,
   dataGap: false,
+  longestGapMs: 0,
   ...patch,
 });
 const stored = (id: string, e: Excursion, alertId: string | null = null): StoredExcursion => ({

@@ -56,7 +56,16 @@ export function inRecomputeWindow(e: Span, windowStart: number): boolean {
   return e.end === null || e.end >= windowStart;
 }
 
-const FIELDS = ['start', 'end', 'lastTs', 'lastViolatingTs', 'peak', 'alertAt', 'dataGap'] as const;
+const FIELDS = [
+  'start',
+  'end',
+  'lastTs',
+  'lastViolatingTs',
+  'peak',
+  'alertAt',
+  'dataGap',
+  'longestGapMs',
+] as const;
 const same = (a: Excursion, b: Excursion) => FIELDS.every((f) => a[f] === b[f]);
 
 /**

@@ -1,12 +1,37 @@
 import type { Actor, Transition } from '@anythingiot/core';
-import { and, asc, desc, eq, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  isNull,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { alertEvents, alerts } from '../schema/index.js';
+import { alertEvents, alerts, excursions } from '../schema/index.js';
 import { appendAudit, type Executor } from './audit.js';
 import { type FacilityScope, inFacilities } from './facility-scope.js';
 
 export type Alert = typeof alerts.$inferSelect;
 export type AlertEvent = typeof alertEvents.$inferSelect;
+/**
+ * An alert as read: with its excursion's longest unobserved stretch (ms; null for alerts
+ * without an excursion, e.g. offline), which keeps growing after the alert was raised.
+ */
+export type AlertView = Alert & { longestGapMs: number | null };
+
+const ALERT_VIEW = {
+  ...getTableColumns(alerts),
+  longestGapMs: sql<number | null>`(select ${excursions.longestGapMs} from ${excursions}
+    where ${excursions.tenantId} = ${alerts.tenantId} and ${excursions.id} = ${alerts.excursionId})`.mapWith(
+    Number,
+  ),
+};
 export type AlertFilter = {
   status?: Alert['status'];
   severity?: Alert['severity'];
@@ -105,9 +130,9 @@ export async function insertAlert(
 export function alertRepo(db: Database, tenantId: string, scope: FacilityScope = {}) {
   const visible = inFacilities(alerts.facilityId, scope);
   return {
-    async get(id: string): Promise<Alert | undefined> {
+    async get(id: string): Promise<AlertView | undefined> {
       const [row] = await db
-        .select()
+        .select(ALERT_VIEW)
         .from(alerts)
         .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id), visible));
       return row;
@@ -125,7 +150,7 @@ export function alertRepo(db: Database, tenantId: string, scope: FacilityScope =
     list(
       filter: AlertFilter,
       page: { limit: number; before?: { raisedAt: Date; id: string } },
-    ): Promise<Alert[]> {
+    ): Promise<AlertView[]> {
       const where: SQL[] = [eq(alerts.tenantId, tenantId)];
       if (visible) where.push(visible);
       if (filter.status) where.push(eq(alerts.status, filter.status));
@@ -149,7 +174,7 @@ export function alertRepo(db: Database, tenantId: string, scope: FacilityScope =
         );
       }
       return db
-        .select()
+        .select(ALERT_VIEW)
         .from(alerts)
         .where(and(...where))
         .orderBy(desc(alerts.raisedAt), desc(alerts.id))

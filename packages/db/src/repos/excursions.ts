@@ -29,6 +29,7 @@ export function excursionFromRow(r: Row): ExcursionRecord {
     peak: r.peak,
     alertAt: r.alertAt?.getTime() ?? null,
     dataGap: r.dataGap,
+    longestGapMs: r.longestGapMs,
   };
 }
 
@@ -40,6 +41,7 @@ const toColumns = (e: Excursion) => ({
   peak: e.peak,
   alertAt: e.alertAt === null ? null : new Date(e.alertAt),
   dataGap: e.dataGap,
+  longestGapMs: e.longestGapMs,
 });
 
 /**

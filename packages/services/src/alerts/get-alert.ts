@@ -1,5 +1,5 @@
 import { isId } from '@anythingiot/core';
-import { type Alert, type AlertEvent, alertRepo } from '@anythingiot/db';
+import { type AlertEvent, type AlertView, alertRepo } from '@anythingiot/db';
 import type { TenantCtx } from '../context.js';
 import { alertNotFound } from './alert-errors.js';
 
@@ -10,7 +10,7 @@ export async function getAlert({
 }: {
   ctx: TenantCtx;
   input: { id: string };
-}): Promise<{ alert: Alert; timeline: AlertEvent[] }> {
+}): Promise<{ alert: AlertView; timeline: AlertEvent[] }> {
   if (!isId('alert', input.id)) throw alertNotFound(input.id);
   const repo = alertRepo(ctx.db, ctx.tenantId, ctx);
   const alert = await repo.get(input.id);

@@ -25,6 +25,10 @@ export const AlertSchema = z
       .boolean()
       .openapi({ description: 'Found later, from late or backfilled data' }),
     dataGap: z.boolean().openapi({ description: 'Raised on missing data (conservative)' }),
+    longestGapMs: z.number().nullable().openapi({
+      description:
+        'Longest stretch without a reading inside the excursion, ms (null without an excursion); dataGap judges only around the alert instant',
+    }),
     acknowledgedAt: z.string().nullable(),
     acknowledgedBy: ActorSchema,
     ackReasonCode: z.string().nullable(),
@@ -57,7 +61,9 @@ export const ResolveSchema = z
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const actor = (a: unknown) => (a ? (a as { type: string; id: string }) : null);
 
-export function presentAlert(a: Alert): z.infer<typeof AlertSchema> {
+export function presentAlert(
+  a: Alert & { longestGapMs?: number | null },
+): z.infer<typeof AlertSchema> {
   return {
     id: a.id,
     kind: a.kind,
@@ -76,6 +82,7 @@ export function presentAlert(a: Alert): z.infer<typeof AlertSchema> {
     raisedAt: a.raisedAt.toISOString(),
     retrospective: a.retrospective,
     dataGap: a.dataGap,
+    longestGapMs: a.longestGapMs ?? null,
     acknowledgedAt: iso(a.acknowledgedAt),
     acknowledgedBy: actor(a.acknowledgedBy),
     ackReasonCode: a.ackReasonCode,

@@ -155,6 +155,24 @@ describe('alerting in event time', () => {
     ]);
   });
 
+  it('records the longest stretch without data on the excursion and the alert answer (#22)', async () => {
+    const d = await newFridge(300);
+    const start = Math.floor((Date.now() - 7 * 60 * MIN) / MIN) * MIN;
+    await post(d, [
+      [start, 9],
+      [start + 5 * MIN, 9],
+      [start + 6 * 60 * MIN, 5],
+    ]);
+    const [excursion] = await excursionsOf(d.deviceId);
+    expect(excursion).toMatchObject({ endTs: new Date(start + 6 * 60 * MIN) });
+    expect(excursion?.longestGapMs).toBe(355 * MIN);
+    const alert = await waitFor(async () => (await alertsOf(d.deviceId))[0]);
+    const key = (await seedApiKey(s.db, d.tenantId)).key;
+    const res = await call(s.app, key, 'GET', `/v1/alerts/${alert.id}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ longestGapMs: 355 * MIN });
+  });
+
   it('raises through the due check when no further data arrives, marked data gap', async () => {
     const d = await newFridge();
     const start = Date.now() - 16 * MIN;
