@@ -1,3 +1,4 @@
+export { type AnswerScope, afterAnswer, sendQuietly } from './after-answer.js';
 export { assertSameOrigin } from './csrf.js';
 export {
   type AccountsContext,

@@ -15,8 +15,8 @@ export {
   type UserRow,
 } from '@anythingiot/db';
 
+import type { AnswerScope } from './after-answer.js';
 import type { AccountsContext } from './deps.js';
-import type { Mailer, OutgoingEmail } from './mail/mailer.js';
 
 const { memberships } = schema;
 
@@ -80,52 +80,15 @@ export async function insertMembership(
   return id;
 }
 
-/**
- * Sends an email whose failure must not change the answer (the change is committed, or the
- * answer must look the same either way): logged, reported as `false`.
- */
-export async function sendQuietly(
-  ctx: AccountsContext,
-  mailer: Mailer,
-  email: OutgoingEmail,
-  kind: string,
-): Promise<boolean> {
-  try {
-    await mailer(email);
-    return true;
-  } catch (err) {
-    ctx.deps.warn('account email not sent', {
-      kind,
-      requestId: ctx.requestId,
-      error: err instanceof Error ? err.message : String(err),
-    });
-    return false;
-  }
-}
-
 export const userActor = (userId: string): Actor => ({ type: 'user', id: userId });
 
 export function notFound(what: string, reason = 'not_found'): DomainError {
   return new DomainError('NOT_FOUND', `${what} not found.`, { reason });
 }
 
-/**
- * Work whose duration must not show in the answer's timing (an audit entry only a known
- * address causes, an email only a known address gets): in a Worker it runs after the response
- * (`waitUntil`); elsewhere (tests, scripts) it is awaited, so its effects are there when the
- * call returns. A failure is logged, never changes the answer.
- */
-export async function afterAnswer(
-  ctx: AccountsContext,
-  what: string,
-  work: () => Promise<unknown>,
-): Promise<void> {
-  const run = work().catch((err) =>
-    ctx.deps.warn(`${what} failed`, {
-      requestId: ctx.requestId,
-      error: err instanceof Error ? err.message : String(err),
-    }),
-  );
-  if (ctx.waitUntil) ctx.waitUntil(run);
-  else await run;
-}
+/** Where work beside the answer logs, and the runtime's `waitUntil` (see `after-answer.ts`). */
+export const answerScope = (ctx: AccountsContext): AnswerScope => ({
+  requestId: ctx.requestId,
+  warn: ctx.deps.warn,
+  ...(ctx.waitUntil ? { waitUntil: ctx.waitUntil } : {}),
+});

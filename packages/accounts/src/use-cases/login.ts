@@ -2,12 +2,13 @@ import { DomainError } from '@anythingiot/core';
 import { schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { afterAnswer } from '../after-answer.js';
 import type { AccountsContext } from '../deps.js';
 import { DUMMY_PASSWORD_HASH } from '../password/scrypt.js';
 import type { StartedSession } from '../sessions.js';
 import {
   activeTenantIds,
-  afterAnswer,
+  answerScope,
   auditForUser,
   findUserByEmail,
   userActor,
@@ -72,7 +73,7 @@ export async function login({
     if (user) {
       // After the answer: an unknown address has no entry to write, so writing it first made
       // a known address answer measurably slower.
-      await afterAnswer(ctx, 'failed-login audit', () =>
+      await afterAnswer(answerScope(ctx), 'failed-login audit', () =>
         db.transaction((tx) =>
           auditForUser(tx, ctx, user.id, {
             actor: { type: 'system', id: 'login' },

@@ -2,15 +2,15 @@ import { INDUSTRIES, newId, TEMPERATURE_UNITS } from '@anythingiot/core';
 import { isUniqueViolation, schema } from '@anythingiot/db';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { afterAnswer, sendQuietly } from '../after-answer.js';
 import type { AccountsContext } from '../deps.js';
 import { accountLink } from '../links.js';
 import { renderSignUpAttempt, renderVerifyEmail } from '../mail/templates.js';
 import {
-  afterAnswer,
+  answerScope,
   audit,
   findUserByEmail,
   insertMembership,
-  sendQuietly,
   type Tx,
   userActor,
 } from '../store.js';
@@ -121,9 +121,9 @@ export async function signUp({
     }
     throw err;
   }
-  await afterAnswer(ctx, 'verification email', () =>
+  await afterAnswer(answerScope(ctx), 'verification email', () =>
     sendQuietly(
-      ctx,
+      answerScope(ctx),
       mailer,
       {
         to: data.email,
@@ -142,9 +142,9 @@ export async function signUp({
 function tellOwner(ctx: AccountsContext, email: string): Promise<void> {
   const login = new URL(ctx.deps.appUrl);
   login.pathname = `${login.pathname.replace(/\/+$/, '')}/login`;
-  return afterAnswer(ctx, 'sign-up attempt email', () =>
+  return afterAnswer(answerScope(ctx), 'sign-up attempt email', () =>
     sendQuietly(
-      ctx,
+      answerScope(ctx),
       ctx.deps.mailer,
       { to: email, ...renderSignUpAttempt({ link: login.toString() }) },
       'signup_attempt',

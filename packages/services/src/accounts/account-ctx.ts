@@ -1,9 +1,12 @@
-import type {
-  AccountsContext,
-  AccountsDeps,
-  OutgoingEmail,
-  Principal,
-  SessionUser,
+import {
+  type AccountsContext,
+  type AccountsDeps,
+  type AnswerScope,
+  type OutgoingEmail,
+  type Principal,
+  afterAnswer as runAfterAnswer,
+  type SessionUser,
+  sendQuietly as sendMailQuietly,
 } from '@anythingiot/accounts';
 import type { Actor } from '@anythingiot/core';
 import type { Database } from '@anythingiot/db';
@@ -48,41 +51,20 @@ export const userMeta = (ctx: UserCtx): { actor: Actor; requestId: string | null
   at: ctx.ports.now(),
 });
 
+/** Where work beside the answer logs, and the runtime's `waitUntil`. */
+const answerScope = (ctx: AccountCtx): AnswerScope => ({
+  requestId: ctx.requestId,
+  warn: ctx.ports.warn,
+  ...(ctx.waitUntil ? { waitUntil: ctx.waitUntil } : {}),
+});
+
 /**
  * Work whose duration must not show in the answer's timing (what only a known address causes):
- * in a Worker it runs after the response (`waitUntil`); elsewhere (tests, scripts) it is
- * awaited. A failure is logged, never changes the answer.
+ * after the response in a Worker, awaited elsewhere; a failure is logged (accounts' `afterAnswer`).
  */
-export async function afterAnswer(
-  ctx: AccountCtx,
-  what: string,
-  work: () => Promise<unknown>,
-): Promise<void> {
-  const run = work().catch((err) =>
-    ctx.ports.warn(`${what} failed`, {
-      requestId: ctx.requestId,
-      error: err instanceof Error ? err.message : String(err),
-    }),
-  );
-  if (ctx.waitUntil) ctx.waitUntil(run);
-  else await run;
-}
+export const afterAnswer = (ctx: AccountCtx, what: string, work: () => Promise<unknown>) =>
+  runAfterAnswer(answerScope(ctx), what, work);
 
 /** Sends an email whose failure must not change the answer: logged, reported as `false`. */
-export async function sendQuietly(
-  ctx: AccountCtx,
-  email: OutgoingEmail,
-  kind: string,
-): Promise<boolean> {
-  try {
-    await ctx.ports.mailer(email);
-    return true;
-  } catch (err) {
-    ctx.ports.warn('account email not sent', {
-      kind,
-      requestId: ctx.requestId,
-      error: err instanceof Error ? err.message : String(err),
-    });
-    return false;
-  }
-}
+export const sendQuietly = (ctx: AccountCtx, email: OutgoingEmail, kind: string) =>
+  sendMailQuietly(answerScope(ctx), ctx.ports.mailer, email, kind);
