@@ -37,5 +37,21 @@ export const API_KEY_SECURITY = [{ apiKey: [] }];
 export const idParam = (example: string) =>
   z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example }) });
 
+/** A JSON content block (a response's or a request body's). */
+export const json = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body, spread into a route's `request`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, ...json(schema) },
+});
+
+/** `limit` and `cursor` of a paged list: spread at the end of a list route's query object. */
+export const PAGE_QUERY = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+};
+
 /** Secrets in a body must not sit in any cache on the way. */
 export const NO_STORE = { 'cache-control': 'no-store' } as const;

@@ -13,6 +13,8 @@ import {
   API_KEY_SECURITY,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -26,8 +28,6 @@ import {
 
 // The six alert-rule routes live together: each is a few lines, and they share their schemas.
 const tags = ['alert rules'];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
 const param = idParam('arl_0123456789abcdefghjk');
 
 const list = createRoute({
@@ -74,7 +74,7 @@ const create = createRoute({
     'Contradictory thresholds, negative durations, unknown metrics and scopes outside the tenant answer 422 naming the field.',
   middleware: [authorize('alerts:write')] as const,
   security: API_KEY_SECURITY,
-  request: body(NewAlertRuleSchema),
+  request: jsonBody(NewAlertRuleSchema),
   responses: {
     201: { description: 'Created', ...json(AlertRuleSchema) },
     ...INVALID,
@@ -104,7 +104,7 @@ const update = createRoute({
   summary: 'Change an alert rule (audited with before, after and your reason)',
   middleware: [authorize('alerts:write')] as const,
   security: API_KEY_SECURITY,
-  request: { params: param, ...body(AlertRuleChangeSchema) },
+  request: { params: param, ...jsonBody(AlertRuleChangeSchema) },
   responses: {
     200: { description: 'Changed', ...json(AlertRuleSchema) },
     ...NOT_FOUND,
@@ -120,7 +120,7 @@ const archive = createRoute({
   summary: 'Archive an alert rule (it stops judging; its alerts keep it)',
   middleware: [authorize('alerts:write')] as const,
   security: API_KEY_SECURITY,
-  request: { params: param, ...body(ArchiveSchema) },
+  request: { params: param, ...jsonBody(ArchiveSchema) },
   responses: {
     200: { description: 'Archived', ...json(AlertRuleSchema) },
     ...NOT_FOUND,

@@ -7,6 +7,8 @@ import {
   CONFLICT,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -23,10 +25,10 @@ const route = createRoute({
   security: API_KEY_SECURITY,
   request: {
     params: idParam('alr_0123456789abcdefghjk'),
-    body: { required: true, content: { 'application/json': { schema: AcknowledgeSchema } } },
+    ...jsonBody(AcknowledgeSchema),
   },
   responses: {
-    200: { description: 'Acknowledged', content: { 'application/json': { schema: AlertSchema } } },
+    200: { description: 'Acknowledged', ...json(AlertSchema) },
     ...NOT_FOUND,
     ...CONFLICT,
     ...INVALID,

@@ -2,7 +2,7 @@ import { listAlerts } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { API_KEY_SECURITY, INVALID, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
+import { API_KEY_SECURITY, INVALID, PAGE_QUERY, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 import { AlertSchema, presentAlert } from './schemas.js';
 
 const route = createRoute({
@@ -24,8 +24,7 @@ const route = createRoute({
         .optional()
         .openapi({ description: 'Raised at or after' }),
       to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Raised before' }),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().optional(),
+      ...PAGE_QUERY,
     }),
   },
   responses: {

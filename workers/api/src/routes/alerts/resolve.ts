@@ -7,6 +7,8 @@ import {
   CONFLICT,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -21,10 +23,10 @@ const route = createRoute({
   security: API_KEY_SECURITY,
   request: {
     params: idParam('alr_0123456789abcdefghjk'),
-    body: { required: true, content: { 'application/json': { schema: ResolveSchema } } },
+    ...jsonBody(ResolveSchema),
   },
   responses: {
-    200: { description: 'Resolved', content: { 'application/json': { schema: AlertSchema } } },
+    200: { description: 'Resolved', ...json(AlertSchema) },
     ...NOT_FOUND,
     ...CONFLICT,
     ...INVALID,

@@ -6,6 +6,7 @@ import {
   API_KEY_SECURITY,
   CONFLICT,
   idParam,
+  json,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -20,7 +21,7 @@ const route = createRoute({
   security: API_KEY_SECURITY,
   request: { params: idParam('key_0123456789abcdefghjk') },
   responses: {
-    200: { description: 'Revoked', content: { 'application/json': { schema: ApiKeySchema } } },
+    200: { description: 'Revoked', ...json(ApiKeySchema) },
     ...NOT_FOUND,
     ...CONFLICT,
     ...TENANT_ROUTE_ERRORS,

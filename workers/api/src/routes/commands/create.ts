@@ -7,6 +7,8 @@ import {
   CONFLICT,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -23,13 +25,13 @@ const route = createRoute({
   security: API_KEY_SECURITY,
   request: {
     params: idParam('dev_0123456789abcdefghjk'),
-    body: { required: true, content: { 'application/json': { schema: NewCommandSchema } } },
+    ...jsonBody(NewCommandSchema),
   },
   responses: {
-    201: { description: 'Created', content: { 'application/json': { schema: CommandSchema } } },
+    201: { description: 'Created', ...json(CommandSchema) },
     200: {
       description: 'The command this idempotency key already created',
-      content: { 'application/json': { schema: CommandSchema } },
+      ...json(CommandSchema),
     },
     ...NOT_FOUND,
     ...CONFLICT,

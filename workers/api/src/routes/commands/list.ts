@@ -8,6 +8,7 @@ import {
   INVALID,
   idParam,
   NOT_FOUND,
+  PAGE_QUERY,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
 import { CommandSchema, presentCommand } from './schemas.js';
@@ -23,8 +24,7 @@ const route = createRoute({
     params: idParam('dev_0123456789abcdefghjk'),
     query: z.object({
       status: z.enum(COMMAND_STATUSES).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().optional(),
+      ...PAGE_QUERY,
     }),
   },
   responses: {

@@ -7,12 +7,13 @@ import {
   API_KEY_SECURITY,
   INVALID,
   idParam,
+  json,
   NOT_FOUND,
+  PAGE_QUERY,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
 
 const tags = ['deliveries'];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const CHANNELS = ['email', 'sms', 'webhook', 'in_app'] as const;
 const STATUSES = ['pending', 'sent', 'failed', 'dead'] as const;
 
@@ -66,8 +67,7 @@ const list = createRoute({
       alertId: z.string().optional(),
       status: z.enum(STATUSES).optional(),
       channel: z.enum(CHANNELS).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().optional(),
+      ...PAGE_QUERY,
     }),
   },
   responses: {

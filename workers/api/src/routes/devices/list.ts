@@ -2,7 +2,7 @@ import { listDevices } from '@anythingiot/services';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app-type.js';
 import { authorize } from '../../auth/authorize.js';
-import { API_KEY_SECURITY, INVALID, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
+import { API_KEY_SECURITY, INVALID, PAGE_QUERY, TENANT_ROUTE_ERRORS } from '../openapi-common.js';
 import { DeviceSchema, presentDevice } from './schemas.js';
 
 const route = createRoute({
@@ -19,8 +19,7 @@ const route = createRoute({
       facilityId: z.string().optional(),
       status: z.enum(['active', 'revoked']).optional(),
       tag: z.string().optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().optional(),
+      ...PAGE_QUERY,
     }),
   },
   responses: {

@@ -6,6 +6,8 @@ import {
   API_KEY_SECURITY,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -22,10 +24,10 @@ const route = createRoute({
   security: API_KEY_SECURITY,
   request: {
     params: idParam('dev_0123456789abcdefghjk'),
-    body: { required: true, content: { 'application/json': { schema: DevicePatchSchema } } },
+    ...jsonBody(DevicePatchSchema),
   },
   responses: {
-    200: { description: 'Updated', content: { 'application/json': { schema: DeviceSchema } } },
+    200: { description: 'Updated', ...json(DeviceSchema) },
     ...NOT_FOUND,
     ...INVALID,
     ...TENANT_ROUTE_ERRORS,

@@ -12,6 +12,8 @@ import {
   API_KEY_SECURITY,
   INVALID,
   idParam,
+  json,
+  jsonBody,
   NOT_FOUND,
   TENANT_ROUTE_ERRORS,
 } from '../openapi-common.js';
@@ -23,8 +25,7 @@ import {
 
 // The five policy routes live together (as alert rules do): a few lines each, shared schemas.
 const tags = ['notification policies'];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const body = { body: { required: true, ...json(NotificationPolicyBodySchema) } };
+const body = jsonBody(NotificationPolicyBodySchema);
 const param = idParam('npl_0123456789abcdefghjk');
 
 const list = createRoute({
