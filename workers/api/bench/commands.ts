@@ -1,5 +1,3 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,9 +12,10 @@ import {
 import { createApiKey, createTenant, deviceRepo } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
-import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
+import { freePort, startWranglerDev } from '@anythingiot/devstack';
 import { connectDeviceChannel, type WebSocketConstructor } from '@anythingiot/sdk';
 import WebSocket from 'ws';
+import { startBenchStack } from './bench-stack.js';
 
 // `npm run bench:commands`: commands through the real Worker (wrangler dev, workerd) to devices
 // connected to their rooms with the SDK channel. Prints, per command: the api's answer to the
@@ -36,13 +35,7 @@ const line = (label: string, values: number[]) =>
     `${label.padEnd(44)} p50 ${pct(values, 50).toFixed(1).padStart(6)} ms   p99 ${pct(values, 99).toFixed(1).padStart(6)} ms   (n=${values.length})`,
   );
 
-const dataDir = await mkdtemp(join(tmpdir(), 'anythingiot-bench-commands-'));
-await chmod(dataDir, 0o755);
-const stack = await startDevstack({
-  dataDir,
-  persistent: false,
-  ports: { postgres: 0, neonProxy: 0, redis: 0, qstash: 0, catcher: 0 },
-});
+const { dataDir, stack, stop } = await startBenchStack('commands');
 try {
   await migrateDatabase(stack.postgres.url(stack.database));
   const port = await freePort();
@@ -183,6 +176,5 @@ try {
     await worker.stop();
   }
 } finally {
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stop();
 }

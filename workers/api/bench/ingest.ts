@@ -1,5 +1,3 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -12,8 +10,9 @@ import {
 import { createTenant, deviceRepo } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
-import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
+import { freePort, startWranglerDev } from '@anythingiot/devstack';
 import pg from 'pg';
+import { startBenchStack } from './bench-stack.js';
 import { cpuPerPost, sampleCpu } from './cpu.js';
 
 // `npm run bench:ingest`: signed posts through the real Worker (wrangler dev, workerd) from many
@@ -26,13 +25,7 @@ const BATCH = Number(process.env.BATCH ?? 50);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.SECONDS ?? 20);
 
-const dataDir = await mkdtemp(join(tmpdir(), 'anythingiot-bench-ingest-'));
-await chmod(dataDir, 0o755);
-const stack = await startDevstack({
-  dataDir,
-  persistent: false,
-  ports: { postgres: 0, neonProxy: 0, redis: 0, qstash: 0, catcher: 0 },
-});
+const { dataDir, stack, stop } = await startBenchStack('ingest');
 try {
   const dbUrl = stack.postgres.url(stack.database);
   await migrateDatabase(dbUrl);
@@ -154,6 +147,5 @@ try {
     await worker.stop();
   }
 } finally {
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stop();
 }

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -15,8 +14,9 @@ import {
 import { createTenant, deviceRepo, facilityRepo } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
-import { freePort, startDevstack, startWranglerDev } from '@anythingiot/devstack';
+import { freePort, startWranglerDev } from '@anythingiot/devstack';
 import WebSocket from 'ws';
+import { startBenchStack } from './bench-stack.js';
 import { cpuPerPost, sampleCpu } from './cpu.js';
 
 // `npm run bench:realtime`: SOCKETS dashboards (1,000) in one tenant room of the real Worker
@@ -38,13 +38,7 @@ const SECONDS = Number(process.env.SECONDS ?? 30);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const ACK_MS = 250;
 
-const dataDir = await mkdtemp(join(tmpdir(), 'anythingiot-bench-realtime-'));
-await chmod(dataDir, 0o755);
-const stack = await startDevstack({
-  dataDir,
-  persistent: false,
-  ports: { postgres: 0, neonProxy: 0, redis: 0, qstash: 0, catcher: 0 },
-});
+const { dataDir, stack, stop } = await startBenchStack('realtime');
 const sockets: WebSocket[] = [];
 try {
   await migrateDatabase(stack.postgres.url(stack.database));
@@ -242,8 +236,7 @@ try {
     await worker.stop();
   }
 } finally {
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stop();
 }
 
 /**

@@ -1,6 +1,3 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { newId, type ReadingRow } from '@anythingiot/core';
 import {
   createSqlOverHttp,
@@ -16,7 +13,7 @@ import {
 } from '@anythingiot/db';
 import { migrateDatabase } from '@anythingiot/db/migrate';
 import { createNodeDb } from '@anythingiot/db/node';
-import { startDevstack } from '@anythingiot/devstack';
+import { startBenchStack } from './bench-stack.js';
 import { cpuPerPost, sampleCpu } from './cpu.js';
 
 // `npm run bench:statement`: what one post costs Postgres, per variant of the ingest path,
@@ -28,13 +25,7 @@ import { cpuPerPost, sampleCpu } from './cpu.js';
 const POSTS = Number(process.env.POSTS ?? 300);
 const BATCH = Number(process.env.BATCH ?? 50);
 
-const dataDir = await mkdtemp(join(tmpdir(), 'anythingiot-bench-statement-'));
-await chmod(dataDir, 0o755);
-const stack = await startDevstack({
-  dataDir,
-  persistent: false,
-  ports: { postgres: 0, neonProxy: 0, redis: 0, qstash: 0, catcher: 0 },
-});
+const { stack, stop } = await startBenchStack('statement');
 try {
   await migrateDatabase(stack.postgres.url(stack.database));
   const env = stack.env;
@@ -125,6 +116,5 @@ try {
   }
   await setup.close();
 } finally {
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stop();
 }
