@@ -30,6 +30,19 @@ const live = (tokenHash: string, purpose: Purpose, at: Date) =>
     gt(accountTokens.expiresAt, at),
   );
 
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Marks a live token used and answers whom it was for; Unusable (a rollback) if it is not live. */
+async function consume(tx: Tx, tokenHash: string, purpose: Purpose, at: Date) {
+  const [used] = await tx
+    .update(accountTokens)
+    .set({ usedAt: at, updatedAt: at })
+    .where(live(tokenHash, purpose, at))
+    .returning({ userId: accountTokens.userId, email: accountTokens.email });
+  if (!used) throw new Unusable();
+  return used;
+}
+
 /**
  * The single-use tokens mailed for verification and password reset (only their SHA-256 is
  * stored). Each is consumed by a conditional update, so it works exactly once even under
@@ -66,12 +79,7 @@ export const accountTokenRepo = (db: Database) => ({
     const { at } = meta;
     return unlessUnusable(
       db.transaction(async (tx) => {
-        const [used] = await tx
-          .update(accountTokens)
-          .set({ usedAt: at, updatedAt: at })
-          .where(live(tokenHash, 'email_verification', at))
-          .returning({ userId: accountTokens.userId, email: accountTokens.email });
-        if (!used) throw new Unusable();
+        const used = await consume(tx, tokenHash, 'email_verification', at);
         const [user] = await tx
           .update(users)
           .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${at})`, updatedAt: at })
@@ -113,12 +121,7 @@ export const accountTokenRepo = (db: Database) => ({
     const { at } = meta;
     return unlessUnusable(
       db.transaction(async (tx) => {
-        const [used] = await tx
-          .update(accountTokens)
-          .set({ usedAt: at, updatedAt: at })
-          .where(live(tokenHash, 'password_reset', at))
-          .returning({ userId: accountTokens.userId, email: accountTokens.email });
-        if (!used) throw new Unusable();
+        const used = await consume(tx, tokenHash, 'password_reset', at);
         const [changed] = await tx
           .update(users)
           .set({
